@@ -1,0 +1,162 @@
+"""The `chorus` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import ConfigError, WorkspaceConfig, load_config
+from bot.settings import Settings, SettingsError, load_settings, require_slack
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one chorus command; problems end in one clear line and a non-zero exit."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return int(args.handler(args))
+    except (SettingsError, ConfigError) as problem:
+        print(f"chorus: {problem}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chorus", description="Answer customers on social media together, from Slack."
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    run = commands.add_parser(
+        "run", help="migrate the database, then serve Slack, webhooks and /healthz"
+    )
+    run.set_defaults(handler=cmd_run)
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="apply every database migration").set_defaults(
+        handler=cmd_db_upgrade
+    )
+    config = commands.add_parser("config", help="workspace configuration")
+    config_commands = config.add_subparsers(metavar="ACTION", required=True)
+    check = config_commands.add_parser(
+        "check", help="check chorus.toml (or FILE) and say what it sets up"
+    )
+    check.add_argument(
+        "file", nargs="?", type=Path, help="path of the file (default: CHORUS_CONFIG)"
+    )
+    check.set_defaults(handler=cmd_config_check)
+    importer = commands.add_parser("import", help="import mentions from a JSON Lines or CSV file")
+    importer.add_argument("file", type=Path)
+    importer.set_defaults(handler=cmd_import)
+    export = commands.add_parser(
+        "export", help="write mentions, drafts, publications and events as CSV"
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help="folder to write the CSV files into"
+    )
+    export.set_defaults(handler=cmd_export)
+    return parser
+
+
+def _offline_services(settings: Settings, config: WorkspaceConfig):  # type: ignore[no-untyped-def]
+    """Services without Slack, for commands that only touch the database."""
+    from bot.services.core import Services
+    from bot.services.workspace import sync_workspace
+    from storage.db import make_engine, make_session_factory
+    from storage.migrate import upgrade
+
+    upgrade(settings.chorus_database_url)
+    services = Services(
+        sessions=make_session_factory(make_engine(settings.chorus_database_url)), config=config
+    )
+    sync_workspace(services)
+    return services
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.main import build, serve
+    from storage.migrate import upgrade
+
+    settings = load_settings()
+    require_slack(settings)
+    config = load_config(settings.chorus_config)
+    upgrade(settings.chorus_database_url)
+    serve(build(settings, config))
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.chorus_database_url)
+    print(f"Database is up to date: {_safe_url(settings.chorus_database_url)}")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace) -> int:
+    path = args.file or load_settings().chorus_config
+    config = load_config(path)
+    departments = ", ".join(
+        f"{d.key} → {d.channel}" + (" (default)" if d.default else "") for d in config.departments
+    )
+    print(
+        f"{path} is valid: {len(config.departments)} departments ({departments}); "
+        f"{len(config.managers)} manager(s); time zone {config.timezone}."
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from bot.services.transfer_files import count_lines, import_file
+
+    path: Path = args.file
+    if not path.is_file():
+        print(
+            f"chorus: {path}: no such file. Give a .jsonl or .csv file of mention objects.",
+            file=sys.stderr,
+        )
+        return 2
+    settings = load_settings()
+    services = _offline_services(settings, load_config(settings.chorus_config))
+    with Progress(transient=False) as progress:
+        task = progress.add_task(f"Importing {path.name}", total=count_lines(path))
+        summary = import_file(services, path, lambda n: progress.advance(task, n))
+    print(
+        f"Imported {summary.imported}, duplicates {summary.duplicates}, rejected {len(summary.rejected)}."
+    )
+    for line, reason in summary.rejected:
+        print(f"  line {line}: {reason}")
+    if summary.imported:
+        print("Their cards are posted to Slack by the running Chorus (`chorus run`).")
+    return 1 if summary.rejected else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.services.transfer_files import export_all
+
+    settings = load_settings()
+    services = _offline_services(settings, load_config(settings.chorus_config))
+    counts = export_all(services, args.out)
+    for name, count in counts.items():
+        print(f"{args.out / (name + '.csv')}: {count} rows")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""The workspace configuration, `chorus.toml`: departments, managers, and later sources."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.domain.model import Actor, Department
+
+UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
+ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{2,}$")]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+
+
+class ConfigError(Exception):
+    """A problem in chorus.toml; the message names the file, line and key."""
+
+
+class DepartmentConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: Key
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    channel: ChannelId
+    leads: list[UserId] = []
+    keywords: list[Annotated[str, StringConstraints(min_length=1)]] = []
+    sla_minutes: Annotated[int, Field(gt=0)] | None = None
+    default: bool = False
+
+    def to_domain(self) -> Department:
+        return Department(
+            key=self.key,
+            name=self.name,
+            channel=self.channel,
+            leads=frozenset(self.leads),
+            keywords=tuple(self.keywords),
+            sla_minutes=self.sla_minutes,
+            default=self.default,
+        )
+
+
+class WorkspaceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    timezone: str = "UTC"
+    managers: list[UserId] = []
+    company_channel: ChannelId | None = None
+    departments: Annotated[list[DepartmentConfig], Field(min_length=1)]
+    # Shapes owned by the listening work; kept as tables until it validates them.
+    sources: list[dict[str, Any]] = []
+    routes: list[dict[str, Any]] = []
+    webhooks: list[dict[str, Any]] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known time zone; use a name like Europe/Paris") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_default(self) -> WorkspaceConfig:
+        keys = [d.key for d in self.departments]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"department keys must be unique; repeated: {', '.join(duplicates)}")
+        defaults = [d.key for d in self.departments if d.default]
+        if len(defaults) != 1:
+            raise ValueError(
+                "exactly one department needs `default = true` (the catch-all); "
+                f"found {len(defaults)}"
+            )
+        return self
+
+    def department_list(self) -> list[Department]:
+        return [d.to_domain() for d in self.departments]
+
+    def actor(self, user_id: str) -> Actor:
+        """Return the roles this configuration gives a Slack user."""
+        leads = frozenset(d.key for d in self.departments if user_id in d.leads)
+        return Actor(user_id, is_manager=user_id in self.managers, lead_of=leads)
+
+    def department(self, key: str | None) -> Department | None:
+        return next((d.to_domain() for d in self.departments if d.key == key), None)
+
+
+def load_config(path: Path) -> WorkspaceConfig:
+    """Read and check chorus.toml, or raise ConfigError naming the line and key to fix."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: file not found. Create it (see the example in the README) "
+            "or point CHORUS_CONFIG at it."
+        ) from None
+    return parse_config(source, str(path))
+
+
+def parse_config(source: str, name: str = "chorus.toml") -> WorkspaceConfig:
+    """Check the text of a chorus.toml."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{name}: not valid TOML: {error}") from None
+    try:
+        return WorkspaceConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError("\n".join(_describe(name, source, e) for e in error.errors())) from None
+
+
+def _describe(name: str, source: str, error: Any) -> str:
+    loc = [part for part in error["loc"] if not isinstance(part, str) or part[0].islower()]
+    key = _dotted(loc)
+    line = _line_of(source, loc)
+    where = f"{name} line {line}" if line else name
+    problem = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "string_pattern_mismatch":
+        problem = _pattern_hint(str(loc[-1]) if loc else "")
+    elif error["type"] == "extra_forbidden":
+        problem = "is not a key Chorus knows; check its spelling"
+    return f"{where}: {key or 'top level'}: {problem}"
+
+
+def _pattern_hint(field: str) -> str:
+    hints = {
+        "channel": "must be a Slack channel id like C0SUPPORT (not a #name)",
+        "company_channel": "must be a Slack channel id like C0SOCIAL (not a #name)",
+        "key": "must be lowercase letters, digits, - or _",
+    }
+    return hints.get(field, "must be a Slack user id like U0LEAD (not a @name)")
+
+
+def _dotted(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(source: str, loc: list[Any]) -> int | None:
+    """Find the line a location points at: the Nth [[table]] header, then the key in it."""
+    lines = source.splitlines()
+    start, end = 0, len(lines)
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        headers = [i for i, ln in enumerate(lines) if ln.strip() == f"[[{loc[0]}]]"]
+        if loc[1] < len(headers):
+            start = headers[loc[1]]
+            later = [i for i, ln in enumerate(lines) if i > start and ln.lstrip().startswith("[")]
+            end = later[0] if later else len(lines)
+            loc = loc[2:]
+    key = next((p for p in reversed(loc) if isinstance(p, str)), None)
+    if key is not None:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start, end):
+            if pattern.match(lines[i]):
+                return i + 1
+    return start + 1 if start else None

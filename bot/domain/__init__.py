@@ -1,0 +1,1 @@
+"""The pure core of Chorus: entities, the workflow, routing and policy (standard library only)."""

@@ -1,0 +1,102 @@
+"""The composition root: the one place that builds settings, database, Slack client and app."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from waitress.server import create_server
+
+from bot.config import WorkspaceConfig, load_config
+from bot.services.core import Services
+from bot.services.outbox import OutboxWorker
+from bot.services.workspace import sync_workspace
+from bot.settings import Settings, SettingsError
+from bot.web import WebApp
+from handlers.app import build_app
+from handlers.outbox_render import outbox_renderer
+from storage.db import make_engine, make_session_factory
+
+log = logging.getLogger("chorus")
+
+
+@dataclass
+class Chorus:
+    """A fully wired Chorus: services, Slack app, outbox worker and HTTP surface."""
+
+    settings: Settings
+    services: Services
+    client: WebClient
+    app: App
+    worker: OutboxWorker
+    web: WebApp
+
+
+def build(
+    settings: Settings,
+    config: WorkspaceConfig | None = None,
+    *,
+    process_before_response: bool = False,
+    channel_interval: float = 1.0,
+) -> Chorus:
+    """Wire Chorus from settings (the database must already be migrated)."""
+    config = config or load_config(settings.chorus_config)
+    engine = make_engine(settings.chorus_database_url)
+    services = Services(sessions=make_session_factory(engine), config=config)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = WebClient(token=token, base_url=settings.api_url)
+    secret = settings.slack_signing_secret
+    signing = secret.get_secret_value() if secret and settings.mode == "http" else None
+    app = build_app(services, client, signing, process_before_response=process_before_response)
+    worker = OutboxWorker(services, client, outbox_renderer(services), channel_interval)
+    services.wake_outbox = worker.wake
+    slack = SlackRequestHandler(app) if settings.mode == "http" else None
+    hook = settings.chorus_webhook_secret
+    try:
+        web = WebApp(services, hook.get_secret_value() if hook else None, slack)
+    except Exception:  # noqa: BLE001 - standardwebhooks raises several kinds on a bad secret
+        raise SettingsError(
+            "CHORUS_WEBHOOK_SECRET is not a valid secret: use whsec_ followed by "
+            "base64, as your listening tool shows it."
+        ) from None
+    sync_workspace(services)
+    return Chorus(settings, services, client, app, worker, web)
+
+
+def serve(chorus: Chorus) -> None:
+    """Serve HTTP (and Socket Mode when configured) until interrupted."""
+    settings = chorus.settings
+    server = create_server(
+        chorus.web, host=settings.chorus_host, port=settings.chorus_port, threads=8, ident="chorus"
+    )
+    chorus.worker.start()
+    socket = _start_socket_mode(chorus) if settings.mode == "socket" else None
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    log.info(
+        "Chorus is listening on http://%s:%s (%s mode)",
+        settings.chorus_host,
+        server.effective_port,
+        settings.mode,
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if socket is not None:
+            socket.close()
+        chorus.worker.stop()
+
+
+def _start_socket_mode(chorus: Chorus):  # type: ignore[no-untyped-def]
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    token = chorus.settings.slack_app_token
+    assert token is not None
+    handler = SocketModeHandler(chorus.app, token.get_secret_value(), web_client=chorus.client)
+    handler.connect()  # type: ignore[no-untyped-call]
+    return handler

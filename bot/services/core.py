@@ -1,0 +1,100 @@
+"""What every use case shares: the services container, effects, and the move runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.config import WorkspaceConfig
+from bot.domain.errors import WorkflowError
+from bot.domain.model import Actor, Mention
+from bot.domain.workflow import Outcome
+from storage import repo
+from storage.mapping import apply_mention, to_mention
+from storage.models import MentionRow
+
+T = TypeVar("T")
+
+
+def utcnow() -> datetime:
+    """The one clock services read (freezegun moves it in tests)."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Everything a use case needs, built once by the composition root."""
+
+    sessions: sessionmaker[Session]
+    config: WorkspaceConfig
+    clock: Callable[[], datetime] = utcnow
+    wake_outbox: Callable[[], None] = lambda: None
+
+    def actor(self, user_id: str) -> Actor:
+        return self.config.actor(user_id)
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What Slack should show after a use case: re-render these, tell the actor that."""
+
+    cards: tuple[int, ...] = ()
+    reviews: tuple[int, ...] = ()
+    notice: str | None = None
+    queued: bool = False
+    data: dict[str, object] = field(default_factory=dict)
+
+
+def load_mention(session: Session, mention_id: int) -> MentionRow:
+    """Return the mention's row, or raise a WorkflowError saying it does not exist."""
+    row = repo.get_mention(session, mention_id)
+    if row is None:
+        raise WorkflowError(f"There is no mention #{mention_id}. Check the number on its card.")
+    return row
+
+
+def record(
+    session: Session, outcome: Outcome, actor: str | None, now: datetime, **detail: object
+) -> None:
+    """Write the audit event for a move."""
+    repo.add_event(
+        session,
+        outcome.move.value,
+        now,
+        actor=actor,
+        mention_id=outcome.mention.id,
+        from_state=outcome.before.value,
+        to_state=outcome.after.value,
+        **detail,
+    )
+
+
+def run_move(
+    services: Services,
+    mention_id: int,
+    step: Callable[[Session, MentionRow, Mention, datetime], T],
+) -> T:
+    """Run one workflow step in a transaction; a concurrent change makes it re-run once on
+    fresh data, where the domain then explains what the other person did."""
+    for attempt in range(2):
+        with services.sessions() as session:
+            row = load_mention(session, mention_id)
+            result = step(session, row, to_mention(row), services.clock())
+            try:
+                session.commit()
+            except StaleDataError:
+                session.rollback()
+                if attempt:
+                    raise
+                continue
+            return result
+    raise AssertionError("unreachable")
+
+
+def save_outcome(row: MentionRow, outcome: Outcome) -> None:
+    apply_mention(row, outcome.mention)

@@ -1,0 +1,210 @@
+"""Ingestion: validate mention objects, keep each post once, route it, queue its card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.domain import workflow
+from bot.domain.limits import is_http_url
+from bot.domain.model import Department, Mention, Network
+from bot.domain.routing import route
+from bot.services.core import Services
+from storage import repo
+from storage.mapping import apply_mention
+from storage.models import MentionRow
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is not None and not is_http_url(value):
+        raise ValueError("must be an http:// or https:// URL")
+    return value.strip() if value else value
+
+
+class AuthorIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    handle: Short
+    name: Annotated[str, StringConstraints(max_length=300)] | None = None
+    followers: Annotated[int, Field(ge=0)] | None = None
+    url: str | None = None
+
+    _url = field_validator("url")(_http_url)
+
+
+class MentionIn(BaseModel):
+    """One mention object, as the webhook, the import and every source produce it."""
+
+    model_config = ConfigDict(extra="ignore")
+    network: Network
+    external_id: Short
+    text: Annotated[str, StringConstraints(min_length=1)]
+    url: str | None = None
+    author: AuthorIn | None = None
+    created_at: AwareDatetime | None = None
+    language: Annotated[str, StringConstraints(max_length=16)] | None = None
+    source: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+    _url = field_validator("url")(_http_url)
+
+    @field_validator("external_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class InvalidMentions(Exception):
+    """Some mention objects are malformed; nothing of the batch was stored."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    accepted: int
+    duplicates: int
+    mention_ids: tuple[int, ...] = ()
+
+
+def parse_mentions(items: list[Any], prefix: str = "mentions") -> list[MentionIn]:
+    """Validate raw mention objects, or raise InvalidMentions listing every bad field."""
+    parsed: list[MentionIn] = []
+    errors: list[FieldError] = []
+    for index, item in enumerate(items):
+        where = f"{prefix}[{index}]" if prefix else ""
+        try:
+            parsed.append(MentionIn.model_validate(item))
+        except ValidationError as error:
+            errors.extend(field_errors(error, where))
+    if errors:
+        raise InvalidMentions(errors)
+    return parsed
+
+
+def field_errors(error: ValidationError, where: str = "") -> list[FieldError]:
+    """Turn pydantic's errors into (field path, sentence) pairs."""
+    out = []
+    for item in error.errors():
+        path = where
+        for part in item["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "enum":
+            message = "must be one of " + ", ".join(n.value for n in Network)
+        out.append(FieldError(path or "body", message))
+    return out
+
+
+def ingest(
+    services: Services, mentions: list[MentionIn], webhook_id: str | None = None
+) -> IngestResult:
+    """Store new mentions, route them and queue their cards; known ones count as duplicates."""
+    with services.sessions() as session:
+        now = services.clock()
+        if webhook_id is not None and (seen := repo.seen_webhook(session, webhook_id)):
+            return IngestResult(0, seen.accepted + seen.duplicates)
+        departments = services.config.department_list()
+        ids = [mid for m in mentions if (mid := _ingest_one(session, m, departments, now))]
+        result = IngestResult(len(ids), len(mentions) - len(ids), tuple(ids))
+        if webhook_id is not None and not repo.remember_webhook(
+            session, webhook_id, now, result.accepted, result.duplicates
+        ):
+            session.rollback()
+            return IngestResult(0, len(mentions))
+        session.commit()
+    if ids:
+        services.wake_outbox()
+    return result
+
+
+def _ingest_one(
+    session: Session, item: MentionIn, departments: list[Department], now: datetime
+) -> int | None:
+    if repo.find_mention(session, item.network.value, item.external_id) is not None:
+        return None
+    try:
+        with session.begin_nested():
+            row = _store(session, item, now)
+    except IntegrityError:
+        return None  # the same post arrived at the same moment through another request
+    decision = route(item.text, departments)
+    outcome = workflow.route(_as_new(row, item), decision.department_key, decision.reason, now)
+    apply_mention(row, outcome.mention)
+    repo.add_event(
+        session, "received", now, mention_id=row.id, to_state="new", source=item.source or "webhook"
+    )
+    repo.add_event(
+        session,
+        "route",
+        now,
+        mention_id=row.id,
+        from_state="new",
+        to_state="routed",
+        department=decision.department_key,
+        reason=decision.reason,
+    )
+    channel = next(d.channel for d in departments if d.key == decision.department_key)
+    repo.add_outbox(session, "mention_card", channel, now, mention_id=row.id)
+    return row.id
+
+
+def _store(session: Session, item: MentionIn, now: datetime) -> MentionRow:
+    customer_id = None
+    if item.author is not None:
+        author = item.author
+        customer = repo.save_customer(
+            session,
+            item.network.value,
+            author.handle,
+            now,
+            name=author.name,
+            url=author.url,
+            followers=author.followers,
+        )
+        customer_id = customer.id
+    row = MentionRow(
+        network=item.network.value,
+        external_id=item.external_id,
+        url=item.url,
+        text=item.text,
+        language=item.language,
+        source=item.source,
+        customer_id=customer_id,
+        posted_on_network_at=item.created_at,
+        received_at=now,
+        state="new",
+    )
+    return repo.add_mention(session, row)
+
+
+def _as_new(row: MentionRow, item: MentionIn) -> Mention:
+    return Mention(row.id, item.network, item.external_id, item.text, row.received_at)

@@ -1,0 +1,223 @@
+"""The outbox worker: posts queued messages to Slack, paced per channel, never losing one.
+
+Rows are rendered when sent, not when queued, so a card always shows the latest truth.
+A row is leased by moving its next_attempt_at forward with a compare-and-set, so several
+workers (one per process) never send the same row, and no lock is held while Slack answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.services.core import Services
+from storage import repo
+from storage.models import DraftRow, MentionRow, OutboxRow
+
+log = logging.getLogger("chorus.outbox")
+
+LEASE = timedelta(seconds=60)
+FATAL_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
+ADMIN_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A rendered Slack message, ready for chat.postMessage or chat.update."""
+
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    update_ts: str | None = None
+
+
+class NotReady(Exception):
+    """The row depends on something not yet in Slack (a review waits for its card)."""
+
+
+class Obsolete(Exception):
+    """The row no longer needs sending (its mention moved before the card went out)."""
+
+
+Renderer = Callable[[Session, OutboxRow], Outgoing]
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        services: Services,
+        client: WebClient,
+        render: Renderer,
+        channel_interval: float = 1.0,
+    ) -> None:
+        self.services = services
+        self.client = client
+        self.render = render
+        self.channel_interval = channel_interval
+        self._paced_until: dict[str, float] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.halted: str | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="chorus-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_pending()
+            except Exception:  # noqa: BLE001 - the worker must outlive one bad round
+                log.exception("outbox round failed; retrying shortly")
+            self._wake.wait(timeout=1.0)
+            self._wake.clear()
+
+    def run_pending(self) -> int:
+        """Send every due row whose channel is not paced; return how many were sent."""
+        if self.halted:
+            return 0
+        with self.services.sessions() as session:
+            due = [
+                (r.id, r.channel, r.next_attempt_at)
+                for r in repo.due_outbox(session, self.services.clock())
+            ]
+        sent = 0
+        for row_id, channel, seen in due:
+            if self.halted or self._paced(channel):
+                continue
+            sent += self._send_one(row_id, seen)
+        return sent
+
+    def _paced(self, channel: str) -> bool:
+        return time.monotonic() < self._paced_until.get(channel, 0.0)
+
+    def _send_one(self, row_id: int, seen: datetime) -> int:
+        with self.services.sessions() as session:
+            now = self.services.clock()
+            if not repo.lease_outbox(session, row_id, seen, now + LEASE):
+                return 0
+            session.commit()
+            row = session.get(OutboxRow, row_id)
+            assert row is not None
+            try:
+                outgoing = self.render(session, row)
+            except NotReady:
+                return self._retry_later(session, row, "waiting for the card", 2)
+            except Obsolete:
+                row.sent_at = now
+                session.commit()
+                return 0
+            return self._deliver(session, row, outgoing)
+
+    def _deliver(self, session: Session, row: OutboxRow, outgoing: Outgoing) -> int:
+        self._paced_until[outgoing.channel] = time.monotonic() + self.channel_interval
+        try:
+            response = self._call(outgoing)
+        except SlackApiError as error:
+            return self._failed(session, row, error)
+        row.sent_at = self.services.clock()
+        row.ts = str(response.get("ts") or outgoing.update_ts or "")
+        row.attempts += 1
+        row.last_error = None
+        _remember_message(session, row, str(response.get("channel") or outgoing.channel))
+        session.commit()
+        return 1
+
+    def _call(self, outgoing: Outgoing) -> Any:
+        if outgoing.update_ts:
+            return self.client.chat_update(
+                channel=outgoing.channel,
+                ts=outgoing.update_ts,
+                text=outgoing.text,
+                blocks=outgoing.blocks,
+            )
+        return self.client.chat_postMessage(
+            channel=outgoing.channel,
+            text=outgoing.text,
+            blocks=outgoing.blocks,
+            thread_ts=outgoing.thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    def _failed(self, session: Session, row: OutboxRow, error: SlackApiError) -> int:
+        code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+        if error.response.status_code == 429 or code == "ratelimited":
+            delay = _retry_after(error)
+            self._paced_until[row.channel] = time.monotonic() + delay
+            log.warning("Slack rate-limited %s; waiting %ss as it asked", row.channel, delay)
+            return self._retry_later(session, row, code, delay)
+        if code in FATAL_ERRORS:
+            self.halted = code
+            log.error(
+                "Slack refused the bot token (%s): fix SLACK_BOT_TOKEN and restart; "
+                "queued messages are kept and will be sent then",
+                code,
+            )
+            return self._retry_later(session, row, code, 60)
+        if code in ADMIN_ERRORS:
+            log.error(
+                "Cannot post in channel %s (%s): invite the Chorus app to the channel "
+                "(/invite @Chorus); the message is kept and retried",
+                row.channel,
+                code,
+            )
+        else:
+            log.warning("Slack failed on outbox row %s (%s); retrying", row.id, code)
+        return self._retry_later(session, row, code, min(2 ** (row.attempts + 1), 300))
+
+    def _retry_later(self, session: Session, row: OutboxRow, why: str, seconds: float) -> int:
+        row.attempts += 1
+        row.last_error = why
+        row.next_attempt_at = self.services.clock() + timedelta(seconds=seconds)
+        session.commit()
+        return 0
+
+
+def _retry_after(error: SlackApiError) -> float:
+    headers = error.response.headers or {}
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(1.0, float(str(value[0] if isinstance(value, list) else value)))
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _remember_message(session: Session, row: OutboxRow, channel: str) -> None:
+    """Store where a new card or review message landed, so later renders update it."""
+    # Plain UPDATEs: the mention's version guards people's moves, not Slack coordinates.
+    if row.kind == "mention_card" and row.mention_id is not None:
+        session.execute(
+            update(MentionRow)
+            .where(MentionRow.id == row.mention_id)
+            .values(card_channel=channel, card_ts=row.ts)
+            .execution_options(synchronize_session=False)
+        )
+    elif row.kind == "review" and row.draft_id is not None:
+        session.execute(
+            update(DraftRow)
+            .where(DraftRow.id == row.draft_id)
+            .values(review_channel=channel, review_ts=row.ts)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,126 @@
+"""Read models: everything a card, a review message or a list shows, loaded in one go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.domain.errors import WorkflowError
+from bot.domain.model import OPEN_STATES, Department, Draft, Mention
+from bot.services.core import Services
+from storage import repo
+from storage.mapping import to_draft, to_mention
+
+
+@dataclass(frozen=True)
+class Customer:
+    handle: str
+    name: str | None
+    followers: int | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A mention as its Slack card shows it."""
+
+    mention: Mention
+    url: str | None
+    customer: Customer | None
+    department: Department | None
+    draft: Draft | None
+    language: str | None
+    source: str | None
+    posted_on_network_at: datetime | None
+    channel: str | None
+    ts: str | None
+
+
+def load_card(session: Session, services: Services, mention_id: int) -> Card:
+    """Load what the mention's card shows, straight from the database."""
+    row = repo.get_mention(session, mention_id)
+    if row is None:
+        raise WorkflowError(f"There is no mention #{mention_id}.")
+    customer = repo.get_customer(session, row.customer_id)
+    draft = repo.latest_draft(session, mention_id)
+    return Card(
+        mention=to_mention(row),
+        url=row.url,
+        customer=Customer(customer.handle, customer.name, customer.followers, customer.url)
+        if customer
+        else None,
+        department=services.config.department(row.department_key),
+        draft=to_draft(draft) if draft else None,
+        language=row.language,
+        source=row.source,
+        posted_on_network_at=row.posted_on_network_at,
+        channel=row.card_channel,
+        ts=row.card_ts,
+    )
+
+
+def card(services: Services, mention_id: int) -> Card:
+    with services.sessions() as session:
+        return load_card(session, services, mention_id)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A draft as its review message in the mention's thread shows it."""
+
+    draft: Draft
+    card: Card
+    channel: str | None
+    ts: str | None
+    is_latest: bool
+
+
+def load_review(session: Session, services: Services, draft_id: int) -> Review:
+    row = repo.get_draft(session, draft_id)
+    if row is None:
+        raise WorkflowError("That draft no longer exists.")
+    latest = repo.latest_draft(session, row.mention_id)
+    return Review(
+        draft=to_draft(row),
+        card=load_card(session, services, row.mention_id),
+        channel=row.review_channel,
+        ts=row.review_ts,
+        is_latest=latest is not None and latest.id == row.id,
+    )
+
+
+def review(services: Services, draft_id: int) -> Review:
+    with services.sessions() as session:
+        return load_review(session, services, draft_id)
+
+
+LIST_LIMIT = 15
+
+
+def mention_list(services: Services, scope: str, user_id: str) -> tuple[str, list[Card], int]:
+    """Return a title, up to LIST_LIMIT cards, and the total, for /mentions SCOPE."""
+    open_states = [s.value for s in OPEN_STATES]
+    department: str | None = None
+    claimed_by: str | None = None
+    if scope == "mine":
+        title, claimed_by = "Your open mentions", user_id
+    elif scope in ("", "open"):
+        title = "Open mentions"
+    else:
+        dept = services.config.department(scope)
+        if dept is None:
+            raise WorkflowError(f"“{scope}” is not mine, open or a department key.")
+        title, department = f"Open mentions in {dept.name}", dept.key
+    with services.sessions() as session:
+        rows = repo.list_mentions(
+            session,
+            open_states,
+            department_key=department,
+            claimed_by=claimed_by,
+            limit=LIST_LIMIT,
+        )
+        total = len(rows) if claimed_by else repo.count_mentions(session, open_states, department)
+        cards = [load_card(session, services, r.id) for r in rows]
+    return title, cards, total

@@ -1,0 +1,356 @@
+"""Workflow use cases: claim, draft, review, post, dismiss and transfer a mention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.domain import workflow
+from bot.domain.errors import WorkflowError
+from bot.domain.limits import reply_limit
+from bot.domain.model import Draft, Mention, Network, State
+from bot.domain.workflow import Outcome
+from bot.services.core import Effects, Services, load_mention, record, run_move
+from storage import repo
+from storage.mapping import apply_draft, apply_mention, new_draft_row, to_draft, to_mention
+from storage.models import MentionRow, PublicationRow
+
+Decide = Callable[[Mention, Draft, datetime], Outcome]
+
+
+def _finish(
+    session: Session, row: MentionRow, outcome: Outcome, actor: str, now: datetime, **detail: object
+) -> None:
+    apply_mention(row, outcome.mention)
+    repo.save_person(session, actor, now, None)
+    record(session, outcome, actor, now, **detail)
+
+
+def claim(services: Services, mention_id: int, user_id: str) -> Effects:
+    """Claim a mention for the person who asked."""
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        outcome = workflow.claim(mention, services.actor(user_id), now)
+        _finish(session, row, outcome, user_id, now)
+        return Effects(
+            cards=(mention.id,), notice=f"You claimed #{mention.id}. Draft a reply when ready."
+        )
+
+    return run_move(services, mention_id, step)
+
+
+def claim_next(services: Services, user_id: str, channel: str | None) -> Effects:
+    """Claim the oldest unclaimed mention: of this channel's department, else of any."""
+    department = next(
+        (d.key for d in services.config.department_list() if d.channel == channel), None
+    )
+    with services.sessions() as session:
+        waiting = repo.list_mentions(
+            session, [State.ROUTED.value], department_key=department, limit=1
+        )
+        mention_id = waiting[0].id if waiting else None
+    if mention_id is None:
+        where = "in this department" if department else "anywhere"
+        raise WorkflowError(f"Nothing is waiting {where}: every mention has someone on it. 🎉")
+    return claim(services, mention_id, user_id)
+
+
+def unclaim(services: Services, mention_id: int, user_id: str) -> Effects:
+    """Give a mention back to its department."""
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        outcome = workflow.unclaim(mention, services.actor(user_id), now)
+        _finish(session, row, outcome, user_id, now, previous=mention.claimed_by)
+        return Effects(cards=(mention.id,), notice=f"#{mention.id} is back in the queue.")
+
+    return run_move(services, mention_id, step)
+
+
+@dataclass(frozen=True)
+class DraftForm:
+    """What the draft modal shows: the customer's post and the network's limit."""
+
+    mention_id: int
+    network: Network
+    customer_text: str
+    author: str | None
+    limit: int
+    initial_text: str
+    next_version: int
+    note: str | None
+
+
+def start_draft(services: Services, mention_id: int, user_id: str) -> tuple[DraftForm, Effects]:
+    """Prepare the draft modal; an unclaimed mention is claimed for the writer first."""
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        if mention.state is State.ROUTED:
+            _finish(
+                session, row, workflow.claim(mention, services.actor(user_id), now), user_id, now
+            )
+            return Effects(cards=(mention.id,))
+        if mention.state is not State.CLAIMED:
+            raise WorkflowError(workflow.why_not(workflow.Move.SUBMIT_DRAFT, mention, now))
+        if mention.claimed_by != user_id:
+            raise WorkflowError(
+                f"<@{mention.claimed_by}> claimed this mention, so they write its reply."
+            )
+        return Effects()
+
+    effects = run_move(services, mention_id, step)
+    return draft_form(services, mention_id), effects
+
+
+def draft_form(services: Services, mention_id: int) -> DraftForm:
+    with services.sessions() as session:
+        row = repo.get_mention(session, mention_id)
+        assert row is not None
+        last = repo.latest_draft(session, mention_id)
+        customer = repo.get_customer(session, row.customer_id)
+        network = Network(row.network)
+        return DraftForm(
+            mention_id=mention_id,
+            network=network,
+            customer_text=row.text,
+            author=customer.name or customer.handle if customer else None,
+            limit=reply_limit(network),
+            initial_text=last.text if last else "",
+            next_version=(last.version if last else 0) + 1,
+            note=last.review_note if last else None,
+        )
+
+
+def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -> Effects:
+    """Put the writer's reply up for review in the mention's thread."""
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        last = repo.latest_draft(session, mention.id)
+        outcome = workflow.submit_draft(
+            mention, services.actor(user_id), text, last.version if last else 0, now
+        )
+        assert outcome.draft is not None
+        draft_row = repo.add_draft(session, new_draft_row(outcome.draft))
+        _finish(session, row, outcome, user_id, now, draft_version=draft_row.version)
+        repo.add_outbox(
+            session,
+            "review",
+            row.card_channel or "",
+            now,
+            mention_id=mention.id,
+            draft_id=draft_row.id,
+        )
+        return Effects(
+            cards=(mention.id,),
+            queued=True,
+            notice=f"Draft v{draft_row.version} for #{mention.id} is in review.",
+        )
+
+    return _queued(services, run_move(services, mention_id, step))
+
+
+def _queued(services: Services, effects: Effects) -> Effects:
+    if effects.queued:
+        services.wake_outbox()
+    return effects
+
+
+def mention_of_draft(services: Services, draft_id: int) -> int:
+    with services.sessions() as session:
+        draft = repo.get_draft(session, draft_id)
+        if draft is None:
+            raise WorkflowError("That draft no longer exists.")
+        return draft.mention_id
+
+
+def _dry_run(services: Services, draft_id: int, move: Decide) -> str:
+    """Try a move on a draft without saving it; return the text it would post."""
+    with services.sessions() as session:
+        draft_row = repo.get_draft(session, draft_id)
+        mention_row = repo.get_mention(session, draft_row.mention_id) if draft_row else None
+        if draft_row is None or mention_row is None:
+            raise WorkflowError("That draft no longer exists.")
+        draft = to_draft(draft_row)
+        move(to_mention(mention_row), draft, services.clock())
+        return draft.text_to_post
+
+
+def check_reviewer(services: Services, draft_id: int, user_id: str) -> str:
+    """Raise NotAllowed unless the person may review this draft now; return its text."""
+    actor = services.actor(user_id)
+    return _dry_run(services, draft_id, lambda m, d, now: workflow.approve(m, d, actor, now))
+
+
+def check_can_post(services: Services, draft_id: int, user_id: str) -> str:
+    """Raise unless the person may mark this approved draft as posted; return its text."""
+    actor = services.actor(user_id)
+    probe = "https://chorus.invalid/probe"
+    return _dry_run(
+        services, draft_id, lambda m, d, now: workflow.mark_posted(m, d, actor, probe, now)
+    )
+
+
+def check_can_dismiss(services: Services, mention_id: int, user_id: str) -> None:
+    """Raise unless the person may dismiss this mention now."""
+    with services.sessions() as session:
+        mention = to_mention(load_mention(session, mention_id))
+    workflow.dismiss(mention, services.actor(user_id), "probe", services.clock())
+
+
+def _review(services: Services, draft_id: int, user_id: str, decide: Decide) -> Effects:
+    mention_id = mention_of_draft(services, draft_id)
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        draft_row = repo.get_draft(session, draft_id)
+        assert draft_row is not None
+        outcome = decide(mention, to_draft(draft_row), now)
+        assert outcome.draft is not None
+        apply_draft(draft_row, outcome.draft)
+        _finish(
+            session,
+            row,
+            outcome,
+            user_id,
+            now,
+            draft_version=draft_row.version,
+            note=outcome.draft.review_note,
+        )
+        repo.add_outbox(
+            session,
+            "dm",
+            draft_row.author,
+            now,
+            mention_id=mention.id,
+            draft_id=draft_id,
+            payload={"decision": outcome.move.value},
+        )
+        return Effects(cards=(mention.id,), reviews=(draft_id,), queued=True)
+
+    return _queued(services, run_move(services, mention_id, step))
+
+
+def approve(services: Services, draft_id: int, user_id: str) -> Effects:
+    """Approve a draft as written."""
+    actor = services.actor(user_id)
+    return _review(
+        services, draft_id, user_id, lambda m, d, now: workflow.approve(m, d, actor, now)
+    )
+
+
+def edit_and_approve(services: Services, draft_id: int, user_id: str, text: str) -> Effects:
+    """Approve a draft with the reviewer's edit."""
+    actor = services.actor(user_id)
+    return _review(
+        services,
+        draft_id,
+        user_id,
+        lambda m, d, now: workflow.edit_and_approve(m, d, actor, text, now),
+    )
+
+
+def request_changes(services: Services, draft_id: int, user_id: str, note: str) -> Effects:
+    """Send a draft back to its author with what to change."""
+    actor = services.actor(user_id)
+    return _review(
+        services,
+        draft_id,
+        user_id,
+        lambda m, d, now: workflow.request_changes(m, d, actor, note, now),
+    )
+
+
+def reject(services: Services, draft_id: int, user_id: str, note: str) -> Effects:
+    """Turn a draft down, saying why."""
+    actor = services.actor(user_id)
+    return _review(
+        services, draft_id, user_id, lambda m, d, now: workflow.reject(m, d, actor, note, now)
+    )
+
+
+def mark_posted(services: Services, draft_id: int, user_id: str, url: str) -> Effects:
+    """Record that an approved reply went live at `url`, posted by hand."""
+    mention_id = mention_of_draft(services, draft_id)
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        draft_row = repo.get_draft(session, draft_id)
+        assert draft_row is not None
+        outcome = workflow.mark_posted(
+            mention, to_draft(draft_row), services.actor(user_id), url, now
+        )
+        assert outcome.draft is not None
+        apply_draft(draft_row, outcome.draft)
+        repo.add_publication(
+            session,
+            PublicationRow(
+                mention_id=mention.id,
+                draft_id=draft_id,
+                url=outcome.mention.posted_url or url,
+                method="manual",
+                posted_by=user_id,
+                posted_at=now,
+            ),
+        )
+        _finish(session, row, outcome, user_id, now, url=outcome.mention.posted_url)
+        return Effects(
+            cards=(mention.id,),
+            reviews=(draft_id,),
+            notice=f"#{mention.id} is answered. Thank you!",
+        )
+
+    return run_move(services, mention_id, step)
+
+
+def dismiss(services: Services, mention_id: int, user_id: str, reason: str) -> Effects:
+    """Close a mention without a reply, with a reason on record."""
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        outcome = workflow.dismiss(mention, services.actor(user_id), reason, now)
+        _finish(session, row, outcome, user_id, now, reason=outcome.mention.dismissed_reason)
+        return Effects(cards=(mention.id,), notice=f"#{mention.id} dismissed.")
+
+    return run_move(services, mention_id, step)
+
+
+def transfer(services: Services, mention_id: int, user_id: str, department_key: str) -> Effects:
+    """Move a mention to another department's channel: a fresh card there, a note here."""
+    target = services.config.department(department_key)
+    if target is None:
+        raise WorkflowError(f"There is no department “{department_key}” in chorus.toml.")
+
+    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
+        outcome = workflow.transfer(mention, services.actor(user_id), target.key, now)
+        old_channel, old_ts = row.card_channel, row.card_ts
+        _finish(
+            session,
+            row,
+            outcome,
+            user_id,
+            now,
+            from_department=mention.department_key,
+            to_department=target.key,
+        )
+        if old_channel and old_ts:
+            repo.add_outbox(
+                session,
+                "retired_card",
+                old_channel,
+                now,
+                mention_id=mention.id,
+                payload={"ts": old_ts, "by": user_id, "to": target.name},
+            )
+        row.card_channel, row.card_ts = None, None
+        repo.add_outbox(session, "mention_card", target.channel, now, mention_id=mention.id)
+        return Effects(queued=True, notice=f"#{mention.id} moved to {target.name}.")
+
+    return _queued(services, run_move(services, mention_id, step))
+
+
+def latest_claim(services: Services, user_id: str) -> int:
+    """Return the mention the person claimed most recently and still has."""
+    with services.sessions() as session:
+        mine = repo.list_mentions(session, [State.CLAIMED.value], claimed_by=user_id, limit=500)
+    if not mine:
+        raise WorkflowError("You have no claimed mention. Use `/draft 42`, or `/claim next` first.")
+    return max(mine, key=lambda row: (row.claimed_at or row.received_at, row.id)).id

@@ -1,0 +1,292 @@
+"""The Web API methods the stand-in answers, with Slack's response shapes.
+
+Each method takes the workspace and the decoded arguments and returns the response body
+without "ok"; it raises `SlackError` for an {"ok": false, "error": ...} answer.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.standin.state import APP_ID, BOT_ID, Call, Failure, Json, SlackError, Workspace, dm_channel
+
+WORKSPACE_URL = "https://chorus-test.slack.com/"
+CREATED = 1_700_000_000
+
+Method = Callable[[Workspace, Json], Json]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: status, JSON body, extra headers."""
+
+    status: int
+    body: Json
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _text(args: Json, key: str) -> str | None:
+    """A scalar argument as a non-empty string, or None."""
+    value = args.get(key)
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value)
+    return text or None
+
+
+def _required(args: Json, key: str, error: str) -> str:
+    value = _text(args, key)
+    if value is None:
+        raise SlackError(error)
+    return value
+
+
+def _view_arg(args: Json) -> Json:
+    view = args.get("view")
+    if not isinstance(view, dict):
+        raise SlackError("invalid_arguments")
+    return view
+
+
+def _content(args: Json) -> Json:
+    """The message fields of a post or update, validated as Slack does."""
+    if "blocks" in args and not isinstance(args["blocks"], list):
+        raise SlackError("invalid_blocks")
+    if "attachments" in args and not isinstance(args["attachments"], list):
+        raise SlackError("invalid_attachments")
+    keys = ("text", "blocks", "attachments", "metadata")
+    fields = {key: args[key] for key in keys if key in args}
+    if not (_text(args, "text") or fields.get("blocks") or fields.get("attachments")):
+        raise SlackError("no_text")
+    return fields
+
+
+def _wire_message(ws: Workspace, message: Json) -> Json:
+    """A stored message as Slack returns it inside "message"."""
+    wire: Json = {
+        "type": "message",
+        "text": message["text"],
+        "user": message["user"],
+        "bot_id": BOT_ID,
+        "app_id": APP_ID,
+        "team": ws.team_id,
+        "ts": message["ts"],
+        "blocks": message["blocks"],
+    }
+    if message["attachments"]:
+        wire["attachments"] = message["attachments"]
+    if message["thread_ts"]:
+        wire["thread_ts"] = message["thread_ts"]
+    if message["edited"]:
+        wire["edited"] = {"user": message["user"], "ts": message["ts"]}
+    return wire
+
+
+def auth_test(ws: Workspace, args: Json) -> Json:
+    return {
+        "url": WORKSPACE_URL,
+        "team": "Chorus Test",
+        "user": "chorus",
+        "team_id": ws.team_id,
+        "user_id": ws.bot_user_id,
+        "bot_id": BOT_ID,
+        "is_enterprise_install": False,
+    }
+
+
+def chat_post_message(ws: Workspace, args: Json) -> Json:
+    channel = _required(args, "channel", "channel_not_found")
+    fields = _content(args)
+    thread_ts = _text(args, "thread_ts")
+    message = ws.post_message(channel, {**fields, "thread_ts": thread_ts})
+    return {
+        "channel": message["channel"],
+        "ts": message["ts"],
+        "message": _wire_message(ws, message),
+    }
+
+
+def chat_update(ws: Workspace, args: Json) -> Json:
+    channel = _required(args, "channel", "channel_not_found")
+    ts = _required(args, "ts", "message_not_found")
+    message = ws.update_message(channel, ts, _content(args))
+    return {
+        "channel": message["channel"],
+        "ts": message["ts"],
+        "text": message["text"],
+        "message": _wire_message(ws, message),
+    }
+
+
+def chat_post_ephemeral(ws: Workspace, args: Json) -> Json:
+    channel = dm_channel(_required(args, "channel", "channel_not_found"))
+    user = _required(args, "user", "user_not_in_channel")
+    fields = _content(args)
+    ts = ws.next_ts()
+    ws.add_ephemeral(
+        {
+            "source": "chat.postEphemeral",
+            "channel": channel,
+            "user": user,
+            "text": fields.get("text") or "",
+            "blocks": fields.get("blocks") or [],
+            "thread_ts": _text(args, "thread_ts"),
+            "message_ts": ts,
+        }
+    )
+    return {"message_ts": ts}
+
+
+def chat_delete(ws: Workspace, args: Json) -> Json:
+    channel = _required(args, "channel", "channel_not_found")
+    ts = _required(args, "ts", "message_not_found")
+    ws.delete_message(channel, ts)
+    return {"channel": dm_channel(channel), "ts": ts}
+
+
+def chat_get_permalink(ws: Workspace, args: Json) -> Json:
+    channel = dm_channel(_required(args, "channel", "channel_not_found"))
+    ts = _required(args, "message_ts", "message_not_found")
+    link = f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}"
+    message = ws.find_message(channel, ts)
+    if message is not None and message["thread_ts"]:
+        link += f"?thread_ts={message['thread_ts']}&cid={channel}"
+    return {"channel": channel, "permalink": link}
+
+
+def _need_trigger(args: Json) -> None:
+    if not (_text(args, "trigger_id") or _text(args, "interactivity_pointer")):
+        raise SlackError("invalid_arguments")
+
+
+def views_open(ws: Workspace, args: Json) -> Json:
+    _need_trigger(args)
+    return {"view": ws.open_view(_view_arg(args))}
+
+
+def views_push(ws: Workspace, args: Json) -> Json:
+    _need_trigger(args)
+    return {"view": ws.push_view(_view_arg(args))}
+
+
+def views_update(ws: Workspace, args: Json) -> Json:
+    view = _view_arg(args)
+    view_id, external_id = _text(args, "view_id"), _text(args, "external_id")
+    if view_id is None and external_id is None:
+        raise SlackError("invalid_arguments")
+    return {"view": ws.update_view(view, view_id, external_id, _text(args, "hash"))}
+
+
+def views_publish(ws: Workspace, args: Json) -> Json:
+    user_id = _required(args, "user_id", "invalid_arguments")
+    view = _view_arg(args)
+    return {"view": ws.publish_home(user_id, view, _text(args, "hash"))}
+
+
+def users_info(ws: Workspace, args: Json) -> Json:
+    return {"user": ws.user(_required(args, "user", "user_not_found"))}
+
+
+def conversations_open(ws: Workspace, args: Json) -> Json:
+    channel = _text(args, "channel")
+    if channel is not None:
+        return {"channel": {"id": channel}}
+    users = [u.strip() for u in _required(args, "users", "users_list_not_supplied").split(",")]
+    if len(users) == 1:
+        return {"channel": {"id": dm_channel(users[0])}}
+    return {"channel": {"id": "G" + "".join(sorted(users))}}
+
+
+def conversations_info(ws: Workspace, args: Json) -> Json:
+    channel = dm_channel(_required(args, "channel", "channel_not_found"))
+    if channel.startswith("D"):
+        im = {"id": channel, "created": CREATED, "is_im": True, "is_org_shared": False}
+        return {"channel": {**im, "user": channel[1:], "is_user_deleted": False}}
+    name = ws.channel_name(channel)
+    return {
+        "channel": {
+            "id": channel,
+            "name": name,
+            "name_normalized": name,
+            "created": CREATED,
+            "creator": ws.bot_user_id,
+            "is_channel": True,
+            "is_group": False,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": False,
+            "is_archived": False,
+            "is_general": False,
+            "is_member": True,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0},
+        }
+    }
+
+
+METHODS: dict[str, Method] = {
+    "auth.test": auth_test,
+    "chat.postMessage": chat_post_message,
+    "chat.update": chat_update,
+    "chat.postEphemeral": chat_post_ephemeral,
+    "chat.delete": chat_delete,
+    "chat.getPermalink": chat_get_permalink,
+    "views.open": views_open,
+    "views.push": views_push,
+    "views.update": views_update,
+    "views.publish": views_publish,
+    "users.info": users_info,
+    "conversations.open": conversations_open,
+    "conversations.info": conversations_info,
+}
+
+
+def failure_reply(failure: Failure) -> Reply:
+    """The answer a scripted failure calls for."""
+    body: Json = {"ok": False, "error": failure.error}
+    if failure.error == "ratelimited":
+        retry_after = failure.retry_after if failure.retry_after is not None else 1
+        return Reply(429, body, {"Retry-After": str(retry_after)})
+    return Reply(failure.status, body)
+
+
+def call_api(ws: Workspace, method: str, args: Json, token: str | None) -> Reply:
+    """Record one Web API call and answer it."""
+    ws.record(Call(method=method, args=args, token=token))
+    failure = ws.take_failure(method)
+    if failure is not None:
+        return failure_reply(failure)
+    handler = METHODS.get(method)
+    if handler is None:
+        return Reply(200, {"ok": False, "error": "unknown_method"})
+    if not token:
+        return Reply(200, {"ok": False, "error": "not_authed"})
+    try:
+        return Reply(200, {"ok": True, **handler(ws, args)})
+    except SlackError as error:
+        return Reply(200, {"ok": False, "error": error.error})
+
+
+def _respond(ws: Workspace, key: str, body: Json) -> None:
+    """Apply a response_url post: ephemeral (the default), in_channel, or a deletion."""
+    if body.get("delete_original") in (True, "true", "1"):
+        return
+    channel, user = ws.responder(key)
+    blocks = body.get("blocks") if isinstance(body.get("blocks"), list) else []
+    text = _text(body, "text") or ""
+    if body.get("response_type") == "in_channel":
+        if channel is not None:
+            ws.post_message(channel, {"text": text, "blocks": blocks})
+        return
+    entry = {"source": "response_url", "key": key, "channel": channel, "user": user}
+    replace = body.get("replace_original") in (True, "true", "1")
+    ws.add_ephemeral({**entry, "text": text, "blocks": blocks, "replace_original": replace})
+
+
+def call_response_url(ws: Workspace, key: str, body: Json) -> Reply:
+    """Record one POST to a response_url and answer it as Slack does."""
+    ws.record(Call(method="response_url", args={**body, "key": key}, token=None))
+    failure = ws.take_failure("response_url")
+    if failure is not None:
+        return failure_reply(failure)
+    _respond(ws, key, body)
+    return Reply(200, {"ok": True})

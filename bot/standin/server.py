@@ -1,0 +1,307 @@
+"""A local stand-in for the Slack Web API: a real HTTP server on 127.0.0.1.
+
+Point `slack_sdk.WebClient(token=..., base_url=standin.url)` at it; it keeps the
+workspace in memory (see `state.py`) and a transcript of every call.
+"""
+
+import json
+import logging
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from bot.standin.methods import Reply, call_api, call_response_url
+from bot.standin.state import Call, Failure, Json, Workspace
+
+logger = logging.getLogger(__name__)
+
+JSON_ARGS = ("blocks", "attachments", "view", "metadata")
+MAX_BODY = 5 * 1024 * 1024
+METHOD_NAME = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+")
+
+
+class BadRequest(Exception):
+    """A request the stand-in cannot read: answered HTTP 400."""
+
+
+def _maybe_json(key: str, value: Any) -> Any:
+    """Parse the JSON-string value of blocks, attachments, view and metadata."""
+    if key not in JSON_ARGS or not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def _decode_body(content_type: str, body: bytes) -> Json:
+    if not body.strip():
+        return {}
+    try:
+        text = body.decode("utf-8")
+        media = content_type.split(";")[0].strip().lower()
+        if media == "application/json":
+            data = json.loads(text)
+        elif media in ("application/x-www-form-urlencoded", ""):
+            data = dict(parse_qsl(text, keep_blank_values=True, strict_parsing=True))
+        else:
+            raise BadRequest("unsupported_content_type")
+    except ValueError as error:
+        raise BadRequest("invalid_body") from error
+    if not isinstance(data, dict):
+        raise BadRequest("invalid_body")
+    return data
+
+
+def decode_args(query: str, content_type: str, body: bytes) -> Json:
+    """Query parameters merged with the form or JSON body (the body wins)."""
+    args: Json = dict(parse_qsl(query, keep_blank_values=True))
+    args.update(_decode_body(content_type, body))
+    return {key: _maybe_json(key, value) for key, value in args.items()}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], workspace: Workspace) -> None:
+        super().__init__(address, _Handler)
+        self.workspace = workspace
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "SlackStandIn/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: the transcript is the log."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        try:
+            reply = self._route()
+        except BadRequest as error:
+            reply = Reply(400, {"ok": False, "error": str(error)})
+        except Exception:
+            logger.exception("Slack stand-in failed on %s %s", self.command, self.path)
+            reply = Reply(500, {"ok": False, "error": "fatal_error"})
+        self._send(reply)
+
+    def _route(self) -> Reply:
+        parts = urlsplit(self.path)
+        if parts.path.startswith("/api/"):
+            method = parts.path.removeprefix("/api/")
+            if not METHOD_NAME.fullmatch(method):
+                raise BadRequest("invalid_method")
+            args = self._args(parts.query)
+            return call_api(self.server.workspace, method, args, self._token(args))
+        if parts.path.startswith("/responses/") and self.command == "POST":
+            key = unquote(parts.path.removeprefix("/responses/"))
+            return call_response_url(self.server.workspace, key, self._response_body())
+        raise BadRequest("invalid_path")
+
+    def _body(self) -> bytes:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError as error:
+            raise BadRequest("invalid_content_length") from error
+        if length < 0 or length > MAX_BODY:
+            raise BadRequest("invalid_content_length")
+        return self.rfile.read(length) if length else b""
+
+    def _args(self, query: str) -> Json:
+        return decode_args(query, self.headers.get("Content-Type", ""), self._body())
+
+    def _token(self, args: Json) -> str | None:
+        """The Bearer token, else a `token` argument (which never stays in args)."""
+        arg = args.pop("token", None)
+        auth = self.headers.get("Authorization", "")
+        if auth.lower().startswith("bearer "):
+            return auth[len("bearer ") :].strip() or None
+        return str(arg) if arg else None
+
+    def _response_body(self) -> Json:
+        body = self._args("")
+        payload = body.pop("payload", None)
+        if isinstance(payload, str):
+            try:
+                parsed = json.loads(payload)
+            except ValueError as error:
+                raise BadRequest("invalid_payload") from error
+            if not isinstance(parsed, dict):
+                raise BadRequest("invalid_payload")
+            body.update({key: _maybe_json(key, value) for key, value in parsed.items()})
+        return body
+
+    def _send(self, reply: Reply) -> None:
+        data = json.dumps(reply.body).encode("utf-8")
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            logger.debug("Slack stand-in client went away before the answer")
+
+
+class SlackStandIn:
+    """The Slack Web API, served from memory on a free local port."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        bot_user_id: str = "UBOT",
+        team_id: str = "T0CHORUS",
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._workspace = Workspace(bot_user_id=bot_user_id, team_id=team_id)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Serve in a daemon thread; a second start is a no-op."""
+        if self._server is not None:
+            return self
+        server = _Server((self._host, self._port), self._workspace)
+        self._port = server.server_address[1]
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"slack-standin-{self._port}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base(self) -> str:
+        """The server root, e.g. "http://127.0.0.1:54321"."""
+        if self._server is None:
+            raise RuntimeError("SlackStandIn is not started: call start() first")
+        return f"http://{self._host}:{self._port}"
+
+    @property
+    def url(self) -> str:
+        """The base URL for `WebClient(base_url=...)`; ends with "/api/"."""
+        return f"{self.base}/api/"
+
+    # -- transcript and scripted failures ------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """A snapshot of every call received, in order."""
+        return self._workspace.calls()
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def methods(self) -> list[str]:
+        return [call.method for call in self.calls]
+
+    def fail(
+        self,
+        method: str,
+        error: str,
+        *,
+        retry_after: int | None = None,
+        status: int = 200,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls to `method` fail with `error`.
+
+        "ratelimited" answers HTTP 429 with Retry-After (default 1); otherwise the answer
+        is HTTP `status` with {"ok": false, "error": error}.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        failure = Failure(error=error, retry_after=retry_after, status=status, remaining=times)
+        self._workspace.add_failure(method, failure)
+
+    def reset(self) -> None:
+        """Clear calls, messages, ephemerals, views and failures (users stay)."""
+        self._workspace.reset()
+
+    # -- workspace -----------------------------------------------------------
+
+    def add_user(self, user_id: str, name: str, real_name: str | None = None) -> None:
+        self._workspace.add_user(user_id, name, real_name)
+
+    def add_channel(self, channel_id: str, name: str) -> None:
+        """Name a channel for conversations.info (default: the id in lower case)."""
+        self._workspace.add_channel(channel_id, name)
+
+    def messages(self, channel: str) -> list[Json]:
+        """Current messages, top-level and replies, in post order (a user id means the DM)."""
+        return self._workspace.messages(channel)
+
+    def message(self, channel: str, ts: str) -> Json:
+        found = self._workspace.find_message(channel, ts)
+        if found is None:
+            raise KeyError(f"no message {ts} in {channel}")
+        return found
+
+    def thread(self, channel: str, thread_ts: str) -> list[Json]:
+        """The replies in a thread, without its parent."""
+        return [
+            m
+            for m in self.messages(channel)
+            if m["thread_ts"] == thread_ts and m["ts"] != thread_ts
+        ]
+
+    def ephemerals(self, user: str | None = None) -> list[Json]:
+        return self._workspace.ephemerals(user)
+
+    def response_url(
+        self, key: str = "default", *, channel: str | None = None, user: str | None = None
+    ) -> str:
+        """A response_url on this server; `channel`/`user` tell where its answers belong."""
+        self._workspace.add_responder(key, channel, user)
+        return f"{self.base}/responses/{quote(key, safe='')}"
+
+    def views(self) -> list[Json]:
+        """Currently open modals, most recent last."""
+        return self._workspace.views()
+
+    def close_view(self, view_id: str) -> None:
+        """Close a modal and any view pushed on top of it, as the user would."""
+        self._workspace.close_view(view_id)
+
+    def home(self, user_id: str) -> Json | None:
+        """The App Home view last published for a user, if any."""
+        return self._workspace.home(user_id)

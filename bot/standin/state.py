@@ -1,0 +1,336 @@
+"""The in-memory workspace behind the Slack stand-in: messages, views, users, failures.
+
+Every public method takes the workspace lock and hands back deep copies, so the HTTP
+threads and the test thread never see each other's half-made changes.
+"""
+
+import copy
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+APP_ID = "A0CHORUS"
+BOT_ID = "B0CHORUS"
+TS_EPOCH = 1_700_000_000
+MAX_VIEW_STACK = 3
+
+Json = dict[str, Any]
+
+
+class SlackError(Exception):
+    """A Web API error: answered as HTTP 200 {"ok": false, "error": error}."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the stand-in received, in the order received."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Failure:
+    """A scripted failure for the next `remaining` calls to one method."""
+
+    error: str
+    retry_after: int | None
+    status: int
+    remaining: int
+
+
+def dm_channel(channel: str) -> str:
+    """Slack accepts a user id as a channel: the message lands in the DM "D" + user id."""
+    return "D" + channel if channel[:1] in ("U", "W") else channel
+
+
+class Workspace:
+    """The stand-in's whole state, guarded by one re-entrant lock."""
+
+    def __init__(self, bot_user_id: str, team_id: str) -> None:
+        self.bot_user_id = bot_user_id
+        self.team_id = team_id
+        self._lock = threading.RLock()
+        self._users: dict[str, Json] = {}
+        self._channel_names: dict[str, str] = {}
+        self._responders: dict[str, tuple[str | None, str | None]] = {}
+        self._ts_micros = 0
+        self._view_serial = 0
+        self._clear()
+        self.add_user(bot_user_id, "chorus", "Chorus", is_bot=True)
+
+    def _clear(self) -> None:
+        self._calls: list[Call] = []
+        self._messages: dict[str, list[Json]] = {}
+        self._ephemerals: list[Json] = []
+        self._modals: list[Json] = []
+        self._homes: dict[str, Json] = {}
+        self._failures: dict[str, list[Failure]] = {}
+
+    def reset(self) -> None:
+        """Forget calls, messages, ephemerals, views and failures (users stay)."""
+        with self._lock:
+            self._clear()
+
+    # -- transcript and failures -------------------------------------------------
+
+    def record(self, call: Call) -> None:
+        kept = Call(method=call.method, args=copy.deepcopy(call.args), token=call.token)
+        with self._lock:
+            self._calls.append(kept)
+
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def add_failure(self, method: str, failure: Failure) -> None:
+        with self._lock:
+            self._failures.setdefault(method, []).append(failure)
+
+    def take_failure(self, method: str) -> Failure | None:
+        """The failure the next call to `method` must answer with, if one is scripted."""
+        with self._lock:
+            queue = self._failures.get(method, [])
+            if not queue:
+                return None
+            failure = queue[0]
+            failure.remaining -= 1
+            if failure.remaining <= 0:
+                queue.pop(0)
+            return copy.copy(failure)
+
+    # -- ids -------------------------------------------------------------------
+
+    def next_ts(self) -> str:
+        """A unique, increasing message timestamp such as "1700000000.000100"."""
+        with self._lock:
+            self._ts_micros += 100
+            seconds, micros = divmod(self._ts_micros, 1_000_000)
+            return f"{TS_EPOCH + seconds}.{micros:06d}"
+
+    def _next_view_ids(self) -> tuple[str, str]:
+        self._view_serial += 1
+        serial = self._view_serial
+        return f"V{serial:010d}", f"{TS_EPOCH + serial}.{serial * 7919:08x}"
+
+    # -- users and channels ----------------------------------------------------
+
+    def add_user(
+        self, user_id: str, name: str, real_name: str | None = None, *, is_bot: bool = False
+    ) -> None:
+        real = real_name if real_name is not None else name
+        profile = {
+            "display_name": name,
+            "display_name_normalized": name,
+            "real_name": real,
+            "real_name_normalized": real,
+        }
+        user = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "real_name": real,
+            "deleted": False,
+            "is_bot": is_bot,
+            "tz": "Europe/Paris",
+            "tz_label": "Central European Time",
+            "tz_offset": 3600,
+            "profile": profile,
+        }
+        with self._lock:
+            self._users[user_id] = user
+
+    def user(self, user_id: str) -> Json:
+        with self._lock:
+            if user_id not in self._users:
+                raise SlackError("user_not_found")
+            return copy.deepcopy(self._users[user_id])
+
+    def add_channel(self, channel_id: str, name: str) -> None:
+        with self._lock:
+            self._channel_names[channel_id] = name
+
+    def channel_name(self, channel_id: str) -> str:
+        with self._lock:
+            return self._channel_names.get(channel_id, channel_id.lower())
+
+    # -- messages ----------------------------------------------------------------
+
+    def post_message(self, channel: str, fields: Json) -> Json:
+        """Store a new bot message; `fields` holds text, blocks, thread_ts, ..."""
+        with self._lock:
+            channel = dm_channel(channel)
+            message = {
+                "ts": self.next_ts(),
+                "channel": channel,
+                "text": fields.get("text") or "",
+                "blocks": fields.get("blocks") or [],
+                "attachments": fields.get("attachments") or [],
+                "thread_ts": fields.get("thread_ts") or None,
+                "metadata": fields.get("metadata"),
+                "user": self.bot_user_id,
+                "edited": False,
+            }
+            self._messages.setdefault(channel, []).append(message)
+            return copy.deepcopy(message)
+
+    def _find(self, channel: str, ts: str) -> Json:
+        for message in self._messages.get(dm_channel(channel), []):
+            if message["ts"] == ts:
+                return message
+        raise SlackError("message_not_found")
+
+    def update_message(self, channel: str, ts: str, fields: Json) -> Json:
+        """Replace the fields given (text, blocks, attachments, metadata); mark edited."""
+        with self._lock:
+            message = self._find(channel, ts)
+            for key in ("text", "blocks", "attachments", "metadata"):
+                if key in fields:
+                    message[key] = fields[key]
+            message["edited"] = True
+            return copy.deepcopy(message)
+
+    def delete_message(self, channel: str, ts: str) -> None:
+        with self._lock:
+            message = self._find(channel, ts)
+            self._messages[message["channel"]].remove(message)
+
+    def find_message(self, channel: str, ts: str) -> Json | None:
+        with self._lock:
+            try:
+                return copy.deepcopy(self._find(channel, ts))
+            except SlackError:
+                return None
+
+    def messages(self, channel: str) -> list[Json]:
+        with self._lock:
+            return copy.deepcopy(self._messages.get(dm_channel(channel), []))
+
+    # -- ephemerals and response_url ---------------------------------------------
+
+    def add_ephemeral(self, entry: Json) -> None:
+        with self._lock:
+            self._ephemerals.append(copy.deepcopy(entry))
+
+    def ephemerals(self, user: str | None) -> list[Json]:
+        with self._lock:
+            found = [e for e in self._ephemerals if user is None or e.get("user") == user]
+            return copy.deepcopy(found)
+
+    def add_responder(self, key: str, channel: str | None, user: str | None) -> None:
+        with self._lock:
+            known = self._responders.get(key, (None, None))
+            self._responders[key] = (channel or known[0], user or known[1])
+
+    def responder(self, key: str) -> tuple[str | None, str | None]:
+        """The (channel, user) a response_url key was registered with, where known."""
+        with self._lock:
+            return self._responders.get(key, (None, None))
+
+    # -- views -------------------------------------------------------------------
+
+    def _view(self, sent: Json, root: str | None, previous: str | None) -> Json:
+        view_id, view_hash = self._next_view_ids()
+        defaults: Json = {
+            "type": "modal",
+            "blocks": [],
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "close": None,
+            "submit": None,
+        }
+        forced: Json = {
+            "id": view_id,
+            "hash": view_hash,
+            "team_id": self.team_id,
+            "state": {"values": {}},
+            "root_view_id": root or view_id,
+            "previous_view_id": previous,
+            "app_id": APP_ID,
+            "app_installed_team_id": self.team_id,
+            "bot_id": BOT_ID,
+        }
+        return {**defaults, **copy.deepcopy(sent), **forced}
+
+    def open_view(self, sent: Json) -> Json:
+        with self._lock:
+            view = self._view(sent, None, None)
+            self._modals.append(view)
+            return copy.deepcopy(view)
+
+    def push_view(self, sent: Json) -> Json:
+        with self._lock:
+            if not self._modals:
+                raise SlackError("not_found")
+            top = self._modals[-1]
+            depth = sum(1 for v in self._modals if v["root_view_id"] == top["root_view_id"])
+            if depth >= MAX_VIEW_STACK:
+                raise SlackError("push_limit_reached")
+            view = self._view(sent, top["root_view_id"], top["id"])
+            self._modals.append(view)
+            return copy.deepcopy(view)
+
+    def _locate(self, view_id: str | None, external_id: str | None) -> Json:
+        for view in [*self._modals, *self._homes.values()]:
+            if view_id is not None and view["id"] == view_id:
+                return view
+            if external_id is not None and view.get("external_id") == external_id:
+                return view
+        raise SlackError("not_found")
+
+    def _replace(self, old: Json, sent: Json) -> Json:
+        new = self._view(sent, old["root_view_id"], old["previous_view_id"])
+        new["id"] = old["id"]
+        if not sent.get("external_id"):
+            new["external_id"] = old.get("external_id", "")
+        old.clear()
+        old.update(new)
+        return copy.deepcopy(old)
+
+    def update_view(
+        self, sent: Json, view_id: str | None, external_id: str | None, view_hash: str | None
+    ) -> Json:
+        with self._lock:
+            old = self._locate(view_id, external_id)
+            if view_hash and view_hash != old["hash"]:
+                raise SlackError("hash_conflict")
+            return self._replace(old, sent)
+
+    def publish_home(self, user_id: str, sent: Json, view_hash: str | None) -> Json:
+        with self._lock:
+            old = self._homes.get(user_id)
+            if old is None:
+                view = self._view(sent, None, None)
+                self._homes[user_id] = view
+                return copy.deepcopy(view)
+            if view_hash and view_hash != old["hash"]:
+                raise SlackError("hash_conflict")
+            return self._replace(old, sent)
+
+    def close_view(self, view_id: str) -> None:
+        """Close a modal and every view pushed above it (as the user pressing Close)."""
+        with self._lock:
+            index = next((i for i, v in enumerate(self._modals) if v["id"] == view_id), None)
+            if index is None:
+                raise KeyError(view_id)
+            root = self._modals[index]["root_view_id"]
+            keep = self._modals[:index] + [
+                v for v in self._modals[index + 1 :] if v["root_view_id"] != root
+            ]
+            self._modals = keep
+
+    def views(self) -> list[Json]:
+        with self._lock:
+            return copy.deepcopy(self._modals)
+
+    def home(self, user_id: str) -> Json | None:
+        with self._lock:
+            return copy.deepcopy(self._homes.get(user_id))

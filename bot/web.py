@@ -1,0 +1,147 @@
+"""The HTTP surface: Slack's /slack/events, the mention webhook and the health check.
+
+A plain WSGI callable, served by waitress in production and in tests alike.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import text
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from bot.services.core import Services
+from bot.services.ingest import FieldError, InvalidMentions, ingest, parse_mentions
+
+log = logging.getLogger("chorus.web")
+
+MAX_WEBHOOK_BYTES = 2 * 1024 * 1024
+MAX_BATCH = 1000
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Reply = tuple[int, dict[str, Any]]
+
+REASONS = {
+    200: "OK",
+    202: "Accepted",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    411: "Length Required",
+    413: "Content Too Large",
+    503: "Service Unavailable",
+}
+
+
+class WebApp:
+    """Route requests to Slack (through Bolt's adapter), the webhook, or the health check."""
+
+    def __init__(
+        self, services: Services, webhook_secret: str | None, slack: WsgiApp | None = None
+    ) -> None:
+        self.services = services
+        self.webhook = Webhook(webhook_secret) if webhook_secret else None
+        self.slack = slack
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        if path == "/slack/events" and self.slack is not None:
+            return self.slack(environ, start_response)
+        if path == "/webhooks/mentions":
+            status, body = self.mentions(environ) if method == "POST" else _not_allowed("POST")
+        elif path == "/healthz":
+            status, body = self.health() if method in ("GET", "HEAD") else _not_allowed("GET")
+        else:
+            status, body = 404, {"error": f"nothing at {path}"}
+        return _json(start_response, status, body)
+
+    def health(self) -> Reply:
+        try:
+            with self.services.sessions() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+            log.error("health check: database unreachable: %s", error)
+            return 503, {"status": "unavailable", "error": "database unreachable"}
+        return 200, {"status": "ok"}
+
+    def mentions(self, environ: dict[str, Any]) -> Reply:
+        """Accept one mention object or {"mentions": [...]}, signed per Standard Webhooks."""
+        if self.webhook is None:
+            return 503, {
+                "error": "webhooks are off: set CHORUS_WEBHOOK_SECRET (whsec_…) to accept them"
+            }
+        body = _read_body(environ, MAX_WEBHOOK_BYTES)
+        if body is None:
+            return 413, {
+                "error": f"body larger than {MAX_WEBHOOK_BYTES} bytes; send smaller batches"
+            }
+        headers = {
+            name: environ.get("HTTP_" + name.upper().replace("-", "_"), "")
+            for name in ("webhook-id", "webhook-timestamp", "webhook-signature")
+        }
+        try:
+            self.webhook.verify(body, headers, json_parse=False)
+        except (WebhookVerificationError, ValueError, binascii.Error) as error:
+            return 401, {"error": f"signature rejected: {error}"}
+        items, prefix, problem = _mention_items(body)
+        if problem:
+            return 400, {"errors": [{"field": problem.field, "message": problem.message}]}
+        try:
+            mentions = parse_mentions(items, prefix)
+        except InvalidMentions as invalid:
+            errors = [{"field": e.field, "message": e.message} for e in invalid.errors]
+            return 400, {"errors": errors}
+        result = ingest(self.services, mentions, webhook_id=headers["webhook-id"])
+        return 202, {"accepted": result.accepted, "duplicates": result.duplicates}
+
+
+def _mention_items(body: bytes) -> tuple[list[Any], str, FieldError | None]:
+    """Return the raw mention objects, the path prefix for their errors, or a problem."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        return [], "", FieldError("body", f"not valid JSON: {error}")
+    if isinstance(data, dict) and "mentions" in data:
+        items = data["mentions"]
+        if not isinstance(items, list) or not items:
+            return [], "", FieldError("mentions", "must be a non-empty list of mention objects")
+        if len(items) > MAX_BATCH:
+            return [], "", FieldError("mentions", f"at most {MAX_BATCH} mentions per request")
+        return items, "mentions", None
+    if isinstance(data, dict):
+        return [data], "", None
+    return [], "", FieldError("body", 'must be a mention object or {"mentions": [...]}')
+
+
+def _read_body(environ: dict[str, Any], limit: int) -> bytes | None:
+    """Read the request body, or return None when it is larger than `limit`."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        return None
+    stream = environ["wsgi.input"]
+    body: bytes = stream.read(length) if length else stream.read(limit + 1)
+    return None if len(body) > limit else body
+
+
+def _not_allowed(allowed: str) -> Reply:
+    return 405, {"error": f"use {allowed}"}
+
+
+def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> list[bytes]:
+    payload = json.dumps(body).encode()
+    start_response(
+        f"{status} {REASONS.get(status, 'Error')}",
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+        ],
+    )
+    return [payload]

@@ -1,0 +1,34 @@
+"""Build the Bolt app: the one place where every Slack surface is registered."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.services.core import Services
+from handlers import card_actions, commands, errors, review_actions, submissions
+from handlers.context import services_middleware
+
+SURFACES = (card_actions, review_actions, submissions, commands, errors)
+
+
+def build_app(
+    services: Services,
+    client: WebClient,
+    signing_secret: str | None,
+    *,
+    process_before_response: bool = False,
+) -> App:
+    """Create the Bolt app with every listener registered and services in the context."""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=process_before_response,
+        # Socket Mode has no signatures; HTTP mode always checks them.
+        request_verification_enabled=signing_secret is not None,
+        raise_error_for_unhandled_request=False,
+    )
+    app.use(services_middleware(services))
+    for surface in SURFACES:
+        surface.register(app)
+    return app

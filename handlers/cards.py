@@ -1,0 +1,151 @@
+"""The mention card in a department channel, built from the database's truth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    LinkButtonElement,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.domain.clock import duration
+from bot.domain.limits import NETWORK_NAMES
+from bot.domain.model import Mention, State
+from bot.services.views import Card
+from handlers.ids import Action
+from handlers.ids import Block as BlockId
+from handlers.text import CONTEXT_LIMIT, SECTION_LIMIT, escape, link, safe_url, truncate, user, when
+
+STATE_ICONS = {
+    State.NEW: ":new:",
+    State.ROUTED: ":large_orange_circle:",
+    State.CLAIMED: ":raising_hand:",
+    State.IN_REVIEW: ":eyes:",
+    State.APPROVED: ":white_check_mark:",
+    State.PUBLISHED: ":tada:",
+    State.DISMISSED: ":no_entry_sign:",
+}
+
+
+def build_card(card: Card, now: datetime) -> tuple[str, list[Block]]:
+    """Return the card's fallback text and blocks."""
+    mention = card.mention
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(_headline(card), SECTION_LIMIT))),
+        SectionBlock(text=PlainTextObject(text=truncate(mention.text, SECTION_LIMIT), emoji=False)),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=truncate(_provenance(card), CONTEXT_LIMIT))]
+        ),
+        SectionBlock(text=MarkdownTextObject(text=truncate(status_line(card, now), SECTION_LIMIT))),
+    ]
+    buttons = card_buttons(card)
+    if buttons:
+        blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))
+    return fallback_text(card), blocks
+
+
+def fallback_text(card: Card) -> str:
+    who = card.customer.name or card.customer.handle if card.customer else "someone"
+    network = NETWORK_NAMES[card.mention.network]
+    return truncate(f"#{card.mention.id} {network} mention from {who}: {card.mention.text}", 300)
+
+
+def _headline(card: Card) -> str:
+    network = NETWORK_NAMES[card.mention.network]
+    parts = [f"*#{card.mention.id} · {network}*"]
+    if card.customer:
+        c = card.customer
+        name = f"*{escape(c.name)}* " if c.name else ""
+        parts.append(f"{name}{link(c.url, c.handle)}")
+        if c.followers is not None:
+            parts.append(f"{c.followers:,} followers")
+    return " · ".join(parts)
+
+
+def _provenance(card: Card) -> str:
+    dept = card.department.name if card.department else "no department"
+    reason = escape(card.mention.route_reason or "")
+    parts = [f"Routed to *{escape(dept)}*" + (f": {reason}" if reason else "")]
+    parts.append(f"received {when(card.mention.received_at)}")
+    if card.source:
+        parts.append(f"via {escape(card.source)}")
+    if card.language:
+        parts.append(f"language {escape(card.language)}")
+    return " · ".join(parts)
+
+
+def status_line(card: Card, now: datetime) -> str:
+    """One line that says where the mention stands, and who has it."""
+    m, draft = card.mention, card.draft
+    icon = STATE_ICONS[m.state]
+    if m.state is State.ROUTED:
+        return f"{icon} Waiting for someone to claim it"
+    if m.state is State.CLAIMED:
+        base = f"{icon} Claimed by {user(m.claimed_by)} {when(m.claimed_at or now)}"
+        if draft and draft.review_note:
+            verb = "sent back" if draft.status.value == "changes_requested" else "rejected"
+            return f"{base} · draft v{draft.version} {verb} by {user(draft.reviewer)}"
+        return base
+    if m.state is State.IN_REVIEW and draft:
+        return f"{icon} Draft v{draft.version} by {user(draft.author)} is in review (see thread)"
+    if m.state is State.APPROVED and draft:
+        edited = " with edits" if draft.final_text is not None else ""
+        return f"{icon} Draft v{draft.version} approved{edited} by {user(draft.reviewer)}; ready to post"
+    if m.state is State.PUBLISHED:
+        return f"{icon} Answered by {user(m.claimed_by)}: {link(m.posted_url, 'live reply')}" + (
+            f" · time to answer {duration(m.posted_at - m.received_at)}" if m.posted_at else ""
+        )
+    if m.state is State.DISMISSED:
+        return f"{icon} Dismissed by {user(m.dismissed_by)}: “{escape(m.dismissed_reason or '')}”"
+    return f"{icon} {m.state.value}"
+
+
+def card_buttons(card: Card) -> list[ButtonElement]:
+    """The buttons that make sense in the mention's state, and a link to the post."""
+    m = card.mention
+    value = str(m.id)
+    wanted: list[ButtonElement] = []
+    if m.state is State.ROUTED:
+        wanted.append(
+            ButtonElement(text="Claim", action_id=Action.CLAIM, value=value, style="primary")
+        )
+    if m.state in (State.ROUTED, State.CLAIMED):
+        wanted.append(ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value))
+    if m.state is State.CLAIMED:
+        wanted.append(ButtonElement(text="Unclaim", action_id=Action.UNCLAIM, value=value))
+    if m.state in (State.ROUTED, State.CLAIMED):
+        wanted.append(ButtonElement(text="Transfer", action_id=Action.TRANSFER, value=value))
+    if m.is_open:
+        wanted.append(ButtonElement(text="Dismiss", action_id=Action.DISMISS, value=value))
+    url = safe_url(card.url)
+    if url:
+        wanted.append(LinkButtonElement(text="Open post", url=url, action_id=Action.OPEN_POST))
+    return wanted
+
+
+def build_retired_card(card: Card, by: str, to: str) -> tuple[str, list[Block]]:
+    """What an old card says once its mention moved to another department."""
+    text = f"#{card.mention.id} moved to {to} by <@{by}>."
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(_headline(card), SECTION_LIMIT))),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=f":arrow_right: Moved to *{escape(to)}* by <@{by}>")]
+        ),
+    ]
+    return text, blocks
+
+
+def list_line(card: Card, now: datetime) -> str:
+    """A mention as one line of /mentions."""
+    m: Mention = card.mention
+    who = escape(card.customer.handle) if card.customer else "someone"
+    excerpt = escape(truncate(" ".join(m.text.split()), 80))
+    dept = escape(card.department.name) if card.department else "?"
+    return f"*#{m.id}* {NETWORK_NAMES[m.network]} · {who} · {dept}: {excerpt}\n    {status_line(card, now)}"

@@ -1,0 +1,131 @@
+"""Slash commands: /claim, /draft, /mentions and /chorus. Each answers `help` with usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.services import views, workflow
+from bot.services.core import Services
+from handlers.card_actions import ephemeral
+from handlers.cards import list_line
+from handlers.context import services_of
+from handlers.effects import apply_effects
+from handlers.ids import Command
+from handlers.modals import build_draft_modal
+from handlers.text import truncate
+
+CLAIM_USAGE = (
+    "*/claim* — take a mention to answer it.\n"
+    "• `/claim 42` claims mention #42\n"
+    "• `/claim next` (or just `/claim`) claims the oldest waiting mention of this channel's "
+    "department, or of any department elsewhere"
+)
+DRAFT_USAGE = (
+    "*/draft* — write a reply.\n"
+    "• `/draft 42` opens the reply form for #42 (claiming it if nobody has)\n"
+    "• `/draft` opens the form for the mention you claimed most recently"
+)
+MENTIONS_USAGE = (
+    "*/mentions* — see what is waiting.\n"
+    "• `/mentions` or `/mentions open` lists open mentions\n"
+    "• `/mentions mine` lists the ones you claimed\n"
+    "• `/mentions KEY` lists one department's (keys: {keys})"
+)
+CHORUS_HELP = (
+    "*Chorus* brings customers' posts about us into the right department's channel.\n"
+    "1. Click *Claim* on a card (or `/claim next`), then *Draft reply*.\n"
+    "2. A lead of the department or a social media manager approves it in the card's thread.\n"
+    "3. Post the reply on the network and click *Mark as posted* with its link.\n"
+    "Plain messages in a card's thread stay internal. Commands: `/claim`, `/draft`, "
+    "`/mentions`, `/chorus help`."
+)
+
+
+def parse_id(word: str) -> int | None:
+    """Read a mention number as people type it: 42 or #42."""
+    digits = word.removeprefix("#")
+    return int(digits) if digits.isdigit() else None
+
+
+def _usage(ack: Ack, usage: str, word: str) -> None:
+    prefix = "" if word in ("", "help") else f"I don't know “{truncate(word, 40)}”. "
+    ack(response_type="ephemeral", text=prefix + usage)
+
+
+def handle_claim_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    word = command.get("text", "").strip().lower()
+    mention_id = parse_id(word)
+    if word not in ("", "next") and mention_id is None:
+        return _usage(ack, CLAIM_USAGE, word)
+    ack()
+    services, user = services_of(context), command["user_id"]
+    if mention_id is None:
+        effects = workflow.claim_next(services, user, command.get("channel_id"))
+    else:
+        effects = workflow.claim(services, mention_id, user)
+    apply_effects(effects, services, client, ephemeral(respond))
+
+
+def handle_draft_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    word = command.get("text", "").strip().lower()
+    mention_id = parse_id(word)
+    if word and mention_id is None:
+        return _usage(ack, DRAFT_USAGE, word)
+    ack()
+    services, user = services_of(context), command["user_id"]
+    if mention_id is None:
+        mention_id = workflow.latest_claim(services, user)
+    form, effects = workflow.start_draft(services, mention_id, user)
+    view = build_draft_modal(form, command.get("channel_id"))
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+    apply_effects(effects, services, client, None)
+
+
+def handle_mentions_command(
+    ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    services = services_of(context)
+    word = command.get("text", "").strip().lower()
+    keys = [d.key for d in services.config.department_list()]
+    if word == "help" or word not in ("", "open", "mine", *keys):
+        return _usage(ack, MENTIONS_USAGE.format(keys=", ".join(keys)), word)
+    ack()
+    text, blocks = build_mention_list(services, word, command["user_id"])
+    respond(text=text, blocks=blocks, response_type="ephemeral")
+
+
+def build_mention_list(
+    services: Services, scope: str, user: str
+) -> tuple[str, list[dict[str, Any]]]:
+    title, cards, total = views.mention_list(services, scope, user)
+    now = services.clock()
+    if not cards:
+        return f"{title}: none. Every customer has an answer or someone on it.", []
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{title}* ({total})"))]
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=truncate(list_line(c, now), 3000))) for c in cards
+    ]
+    if total > len(cards):
+        more = f"Showing the oldest {len(cards)} of {total}."
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    return f"{title} ({total})", [b.to_dict() for b in blocks]
+
+
+def handle_chorus_command(ack: Ack, command: dict[str, Any]) -> None:
+    word = command.get("text", "").strip().lower()
+    _usage(ack, CHORUS_HELP, "" if word in ("", "help") else word)
+
+
+def register(app: App) -> None:
+    app.command(Command.CLAIM)(handle_claim_command)
+    app.command(Command.DRAFT)(handle_draft_command)
+    app.command(Command.MENTIONS)(handle_mentions_command)
+    app.command(Command.CHORUS)(handle_chorus_command)

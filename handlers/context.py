@@ -1,0 +1,42 @@
+"""How listeners reach services: one middleware puts them in Bolt's context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot.services.core import Services
+
+
+def services_middleware(services: Services) -> Callable[..., Any]:
+    """Return a middleware that hands `services` to every listener through `context`."""
+
+    def put_services(context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name
+        context["services"] = services
+        return next()
+
+    return put_services
+
+
+def services_of(context: BoltContext) -> Services:
+    services: Services = context["services"]
+    return services
+
+
+def user_of(body: dict[str, Any]) -> str:
+    """The Slack user who acted, from an action, view or command payload."""
+    if "user_id" in body:
+        return str(body["user_id"])
+    return str(body["user"]["id"])
+
+
+def action_value(body: dict[str, Any]) -> int:
+    """The id carried by the clicked button."""
+    return int(body["actions"][0]["value"])
+
+
+def channel_of(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel") or {}
+    return str(channel.get("id")) if isinstance(channel, dict) and channel.get("id") else None

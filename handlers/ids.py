@@ -1,0 +1,45 @@
+"""Action, callback and block ids: written and read in one place."""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    CLAIM = "mention_claim"
+    DRAFT = "mention_draft"
+    UNCLAIM = "mention_unclaim"
+    TRANSFER = "mention_transfer"
+    DISMISS = "mention_dismiss"
+    OPEN_POST = "mention_open_post"
+    APPROVE = "draft_approve"
+    EDIT_APPROVE = "draft_edit_approve"
+    REQUEST_CHANGES = "draft_request_changes"
+    REJECT = "draft_reject"
+    MARK_POSTED = "draft_mark_posted"
+    REVISE = "draft_revise"
+
+
+class Modal(StrEnum):
+    DRAFT = "draft_modal"
+    EDIT_APPROVE = "edit_approve_modal"
+    REQUEST_CHANGES = "request_changes_modal"
+    REJECT = "reject_modal"
+    MARK_POSTED = "mark_posted_modal"
+    DISMISS = "dismiss_modal"
+    TRANSFER = "transfer_modal"
+
+
+class Block(StrEnum):
+    REPLY = "reply"
+    NOTE = "note"
+    URL = "live_url"
+    REASON = "reason"
+    DEPARTMENT = "department"
+    CARD_ACTIONS = "card_actions"
+    REVIEW_ACTIONS = "review_actions"
+
+
+class Command(StrEnum):
+    CLAIM = "/claim"
+    DRAFT = "/draft"
+    MENTIONS = "/mentions"
+    CHORUS = "/chorus"

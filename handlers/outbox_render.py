@@ -1,0 +1,60 @@
+"""Render outbox rows into Slack messages at the moment they are sent."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from bot.services import views
+from bot.services.core import Services
+from bot.services.outbox import NotReady, Obsolete, Outgoing
+from handlers.cards import build_card, build_retired_card
+from handlers.reviews import build_decision_dm, build_review
+from storage.models import OutboxRow
+
+
+def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
+    """Return the renderer the outbox worker calls for each row."""
+
+    def render(session: Session, row: OutboxRow) -> Outgoing:
+        if row.kind == "mention_card":
+            return _card(session, services, row)
+        if row.kind == "review":
+            return _review(session, services, row)
+        if row.kind == "dm":
+            review = views.load_review(session, services, _id(row.draft_id))
+            text, blocks = build_decision_dm(review, str(row.payload.get("decision", "")))
+            return Outgoing(row.channel, text, [b.to_dict() for b in blocks])
+        if row.kind == "retired_card":
+            card = views.load_card(session, services, _id(row.mention_id))
+            text, blocks = build_retired_card(card, str(row.payload["by"]), str(row.payload["to"]))
+            return Outgoing(
+                row.channel, text, [b.to_dict() for b in blocks], update_ts=str(row.payload["ts"])
+            )
+        raise Obsolete(f"unknown outbox kind {row.kind}")
+
+    return render
+
+
+def _id(value: int | None) -> int:
+    if value is None:
+        raise Obsolete("row has no subject")
+    return value
+
+
+def _card(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    card = views.load_card(session, services, _id(row.mention_id))
+    if card.ts or (card.department and card.department.channel != row.channel):
+        raise Obsolete("the card is already posted, or the mention moved on")
+    text, blocks = build_card(card, services.clock())
+    return Outgoing(row.channel, text, [b.to_dict() for b in blocks])
+
+
+def _review(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    review = views.load_review(session, services, _id(row.draft_id))
+    if review.ts:
+        raise Obsolete("the review message is already posted")
+    card = review.card
+    if not (card.channel and card.ts):
+        raise NotReady("the mention's card is not in Slack yet")
+    text, blocks = build_review(review)
+    return Outgoing(card.channel, text, [b.to_dict() for b in blocks], thread_ts=card.ts)

@@ -1,0 +1,270 @@
+"""Repository functions over a session the caller owns: they add and flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    CustomerRow,
+    DepartmentRow,
+    DraftRow,
+    EventRow,
+    MentionRow,
+    OutboxRow,
+    PersonRow,
+    PublicationRow,
+    RoleRow,
+    SlackEventRow,
+    WebhookDeliveryRow,
+)
+
+
+def get_mention(session: Session, mention_id: int) -> MentionRow | None:
+    return session.get(MentionRow, mention_id)
+
+
+def find_mention(session: Session, network: str, external_id: str) -> MentionRow | None:
+    query = select(MentionRow).where(
+        MentionRow.network == network, MentionRow.external_id == external_id
+    )
+    return session.scalars(query).first()
+
+
+def add_mention(session: Session, row: MentionRow) -> MentionRow:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_mentions(
+    session: Session,
+    states: Iterable[str],
+    *,
+    department_key: str | None = None,
+    claimed_by: str | None = None,
+    limit: int = 20,
+) -> Sequence[MentionRow]:
+    """Return mentions in `states`, oldest first, optionally of one department or person."""
+    query = select(MentionRow).where(MentionRow.state.in_(list(states)))
+    if department_key is not None:
+        query = query.where(MentionRow.department_key == department_key)
+    if claimed_by is not None:
+        query = query.where(MentionRow.claimed_by == claimed_by)
+    return session.scalars(query.order_by(MentionRow.received_at, MentionRow.id).limit(limit)).all()
+
+
+def count_mentions(session: Session, states: Iterable[str], department_key: str | None) -> int:
+    query = select(func.count()).select_from(MentionRow).where(MentionRow.state.in_(list(states)))
+    if department_key is not None:
+        query = query.where(MentionRow.department_key == department_key)
+    return int(session.scalar(query) or 0)
+
+
+def list_departments(session: Session) -> Sequence[DepartmentRow]:
+    return session.scalars(select(DepartmentRow).order_by(DepartmentRow.id)).all()
+
+
+def get_department(session: Session, key: str) -> DepartmentRow | None:
+    return session.scalars(select(DepartmentRow).where(DepartmentRow.key == key)).first()
+
+
+def get_customer(session: Session, customer_id: int | None) -> CustomerRow | None:
+    return session.get(CustomerRow, customer_id) if customer_id is not None else None
+
+
+def save_customer(
+    session: Session, network: str, handle: str, now: datetime, **fields: Any
+) -> CustomerRow:
+    """Return the customer with this handle on this network, created or refreshed."""
+    query = select(CustomerRow).where(CustomerRow.network == network, CustomerRow.handle == handle)
+    row = session.scalars(query).first()
+    if row is None:
+        row = CustomerRow(network=network, handle=handle, first_seen_at=now, last_seen_at=now)
+        session.add(row)
+    row.last_seen_at = now
+    for name, value in fields.items():
+        if value is not None:
+            setattr(row, name, value)
+    session.flush()
+    return row
+
+
+def list_drafts(session: Session, mention_id: int) -> Sequence[DraftRow]:
+    query = select(DraftRow).where(DraftRow.mention_id == mention_id).order_by(DraftRow.version)
+    return session.scalars(query).all()
+
+
+def latest_draft(session: Session, mention_id: int) -> DraftRow | None:
+    query = (
+        select(DraftRow)
+        .where(DraftRow.mention_id == mention_id)
+        .order_by(DraftRow.version.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def get_draft(session: Session, draft_id: int) -> DraftRow | None:
+    return session.get(DraftRow, draft_id)
+
+
+def add_draft(session: Session, row: DraftRow) -> DraftRow:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_publication(session: Session, row: PublicationRow) -> PublicationRow:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def latest_publication(session: Session, mention_id: int) -> PublicationRow | None:
+    query = (
+        select(PublicationRow)
+        .where(PublicationRow.mention_id == mention_id)
+        .order_by(PublicationRow.id.desc())
+    )
+    return session.scalars(query).first()
+
+
+def add_event(
+    session: Session,
+    kind: str,
+    at: datetime,
+    *,
+    actor: str | None = None,
+    mention_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    **detail: Any,
+) -> EventRow:
+    """Write one audit event: who did what, when, and from which state to which."""
+    row = EventRow(
+        kind=kind,
+        at=at,
+        actor=actor,
+        mention_id=mention_id,
+        from_state=from_state,
+        to_state=to_state,
+        detail=detail,
+    )
+    session.add(row)
+    return row
+
+
+def list_events(session: Session, mention_id: int) -> Sequence[EventRow]:
+    query = select(EventRow).where(EventRow.mention_id == mention_id).order_by(EventRow.id)
+    return session.scalars(query).all()
+
+
+def save_person(session: Session, slack_user_id: str, now: datetime, name: str | None) -> PersonRow:
+    """Return the person with this Slack id, created when first seen, name kept fresh."""
+    query = select(PersonRow).where(PersonRow.slack_user_id == slack_user_id)
+    row = session.scalars(query).first()
+    if row is None:
+        row = PersonRow(slack_user_id=slack_user_id, first_seen_at=now, name=name)
+        session.add(row)
+        session.flush()
+    elif name and row.name != name:
+        row.name = name
+    return row
+
+
+def replace_roles(
+    session: Session, person: PersonRow, roles: Iterable[tuple[str, int | None]]
+) -> None:
+    """Set a person's roles to exactly `roles`: (role, department id or None) pairs."""
+    wanted = set(roles)
+    current = session.scalars(select(RoleRow).where(RoleRow.person_id == person.id)).all()
+    for row in current:
+        if (row.role, row.department_id) not in wanted:
+            session.delete(row)
+    have = {(row.role, row.department_id) for row in current}
+    for role, department_id in sorted(wanted - have, key=str):
+        session.add(RoleRow(person_id=person.id, role=role, department_id=department_id))
+
+
+def list_people(session: Session) -> Sequence[PersonRow]:
+    return session.scalars(select(PersonRow).order_by(PersonRow.id)).all()
+
+
+def add_outbox(
+    session: Session, kind: str, channel: str, now: datetime, **fields: Any
+) -> OutboxRow:
+    """Queue a message for Slack in the same transaction as the data it shows."""
+    row = OutboxRow(kind=kind, channel=channel, created_at=now, next_attempt_at=now, **fields)
+    session.add(row)
+    return row
+
+
+def due_outbox(session: Session, now: datetime, limit: int = 50) -> Sequence[OutboxRow]:
+    """Return unsent messages whose time has come, oldest first."""
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.sent_at.is_(None), OutboxRow.next_attempt_at <= now)
+        .order_by(OutboxRow.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def lease_outbox(session: Session, row_id: int, seen: datetime, until: datetime) -> bool:
+    """Take an outbox row for sending, unless another worker took it first."""
+    result = session.execute(
+        update(OutboxRow)
+        .where(
+            OutboxRow.id == row_id,
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.next_attempt_at == seen,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def pending_outbox(session: Session) -> Sequence[OutboxRow]:
+    query = select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(OutboxRow.id)
+    return session.scalars(query).all()
+
+
+def remember_webhook(
+    session: Session, webhook_id: str, now: datetime, accepted: int, duplicates: int
+) -> bool:
+    """Record a webhook-id; False when it was already recorded (a retry or replay)."""
+    if session.get(WebhookDeliveryRow, webhook_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(
+                WebhookDeliveryRow(
+                    webhook_id=webhook_id, received_at=now, accepted=accepted, duplicates=duplicates
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def seen_webhook(session: Session, webhook_id: str) -> WebhookDeliveryRow | None:
+    return session.get(WebhookDeliveryRow, webhook_id)
+
+
+def remember_slack_event(session: Session, event_id: str, now: datetime) -> bool:
+    """Record a Slack event_id; False when Slack already delivered it (a retry)."""
+    if session.get(SlackEventRow, event_id) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(SlackEventRow(event_id=event_id, received_at=now))
+    except IntegrityError:
+        return False
+    return True
