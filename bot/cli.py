@@ -18,14 +18,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run one chorus command; problems end in one clear line and a non-zero exit."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging()
     try:
         return int(args.handler(args))
     except (SettingsError, ConfigError) as problem:
         print(f"chorus: {problem}", file=sys.stderr)
         return 2
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # Alembic narrates every plugin and step at INFO; only its warnings matter to an admin.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -131,7 +137,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         task = progress.add_task(f"Importing {path.name}", total=count_lines(path))
         summary = import_file(services, path, lambda n: progress.advance(task, n))
     print(
-        f"Imported {summary.imported}, duplicates {summary.duplicates}, rejected {len(summary.rejected)}."
+        f"Imported {summary.imported}, duplicates {summary.duplicates}, "
+        f"rejected {len(summary.rejected)}."
     )
     for line, reason in summary.rejected:
         print(f"  line {line}: {reason}")

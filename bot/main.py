@@ -24,6 +24,17 @@ from storage.db import make_engine, make_session_factory
 log = logging.getLogger("chorus")
 
 
+class _SameTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that our client's token wins; it is the
+    same token, so the warning would only alarm an admin."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
+
+
 @dataclass
 class Chorus:
     """A fully wired Chorus: services, Slack app, outbox worker and HTTP surface."""

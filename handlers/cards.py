@@ -54,7 +54,8 @@ def build_card(card: Card, now: datetime) -> tuple[str, list[Block]]:
 def fallback_text(card: Card) -> str:
     who = card.customer.name or card.customer.handle if card.customer else "someone"
     network = NETWORK_NAMES[card.mention.network]
-    return truncate(f"#{card.mention.id} {network} mention from {who}: {card.mention.text}", 300)
+    # The fallback text is parsed as mrkdwn in notifications: escape what customers wrote.
+    return escape(truncate(f"#{card.mention.id} {network} mention from {who}: {card.mention.text}", 300))
 
 
 def _headline(card: Card) -> str:
@@ -97,7 +98,8 @@ def status_line(card: Card, now: datetime) -> str:
         return f"{icon} Draft v{draft.version} by {user(draft.author)} is in review (see thread)"
     if m.state is State.APPROVED and draft:
         edited = " with edits" if draft.final_text is not None else ""
-        return f"{icon} Draft v{draft.version} approved{edited} by {user(draft.reviewer)}; ready to post"
+        by = user(draft.reviewer)
+        return f"{icon} Draft v{draft.version} approved{edited} by {by}; ready to post"
     if m.state is State.PUBLISHED:
         return f"{icon} Answered by {user(m.claimed_by)}: {link(m.posted_url, 'live reply')}" + (
             f" · time to answer {duration(m.posted_at - m.received_at)}" if m.posted_at else ""
@@ -148,4 +150,5 @@ def list_line(card: Card, now: datetime) -> str:
     who = escape(card.customer.handle) if card.customer else "someone"
     excerpt = escape(truncate(" ".join(m.text.split()), 80))
     dept = escape(card.department.name) if card.department else "?"
-    return f"*#{m.id}* {NETWORK_NAMES[m.network]} · {who} · {dept}: {excerpt}\n    {status_line(card, now)}"
+    network = NETWORK_NAMES[m.network]
+    return f"*#{m.id}* {network} · {who} · {dept}: {excerpt}\n    {status_line(card, now)}"

@@ -25,7 +25,8 @@ def build_review(review: Review) -> tuple[str, list[Block]]:
     draft, card = review.draft, review.card
     dept = card.department.name if card.department else "the department"
     network = NETWORK_NAMES[card.mention.network]
-    head = f"*Draft v{draft.version}* by {user(draft.author)} · reply to #{card.mention.id} on {network}"
+    author = user(draft.author)
+    head = f"*Draft v{draft.version}* by {author} · reply to #{card.mention.id} on {network}"
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=head)),
         SectionBlock(
@@ -52,7 +53,8 @@ def decision_line(draft: Draft) -> str:
         return ":eyes: Waiting for review"
     if status is DraftStatus.APPROVED:
         edited = " with edits" if draft.final_text is not None else ""
-        return f":white_check_mark: Approved{edited} by {user(draft.reviewer)}: post it, then mark it as posted"
+        by = user(draft.reviewer)
+        return f":white_check_mark: Approved{edited} by {by}: post it, then mark it as posted"
     if status is DraftStatus.POSTED:
         return f":tada: Approved by {user(draft.reviewer)} and posted"
     verb = "asked for changes" if status is DraftStatus.CHANGES_REQUESTED else "rejected it"
@@ -86,10 +88,12 @@ def build_decision_dm(review: Review, decision: str) -> tuple[str, list[Block]]:
     reviewer = user(draft.reviewer)
     note = escape(draft.review_note or "")
     sentences = {
-        "approve": f":white_check_mark: {reviewer} approved {about}. Post it, then mark it as posted.",
+        "approve": f":white_check_mark: {reviewer} approved {about}. "
+        "Post it, then mark it as posted.",
         "edit_and_approve": f":white_check_mark: {reviewer} approved {about} with a few edits. "
         "Post the edited text, then mark it as posted.",
-        "request_changes": f":leftwards_arrow_with_hook: {reviewer} asked for changes to {about}: “{note}”",
+        "request_changes": f":leftwards_arrow_with_hook: {reviewer} asked for changes to "
+        f"{about}: “{note}”",
         "reject": f":x: {reviewer} rejected {about}: “{note}”. You can write a new draft.",
     }
     text = sentences.get(decision, f"{reviewer} reviewed {about}.")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -83,11 +84,12 @@ def run_move(
     fresh data, where the domain then explains what the other person did."""
     for attempt in range(2):
         with services.sessions() as session:
-            row = load_mention(session, mention_id)
-            result = step(session, row, to_mention(row), services.clock())
             try:
+                row = load_mention(session, mention_id)
+                result = step(session, row, to_mention(row), services.clock())
                 session.commit()
-            except StaleDataError:
+            except (StaleDataError, IntegrityError):
+                # Someone else moved this mention first (PostgreSQL lets both read it).
                 session.rollback()
                 if attempt:
                     raise

@@ -118,7 +118,11 @@ def field_errors(error: ValidationError, where: str = "") -> list[FieldError]:
         for part in item["loc"]:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "enum":
+        if item["type"] == "string_too_short":
+            message = "must not be empty"
+        elif item["type"] == "missing":
+            message = "is required"
+        elif item["type"] == "enum":
             message = "must be one of " + ", ".join(n.value for n in Network)
         out.append(FieldError(path or "body", message))
     return out
