@@ -115,10 +115,50 @@ def parse_config(source: str, name: str = "chorus.toml") -> WorkspaceConfig:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{name}: not valid TOML: {error}") from None
+    located = _department_conflict(data, source, name)
+    if located:
+        raise ConfigError(located)
     try:
         return WorkspaceConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError("\n".join(_describe(name, source, e) for e in error.errors())) from None
+
+
+def _department_conflict(data: dict[str, Any], source: str, name: str) -> str | None:
+    """Name the line of a repeated department key or of a second default."""
+    departments = data.get("departments")
+    if not isinstance(departments, list):
+        return None
+    first_of: dict[object, int] = {}
+    default_at: int | None = None
+    for index, table in enumerate(departments):
+        if not isinstance(table, dict):
+            continue
+        key = table.get("key")
+        if key in first_of:
+            return _located(
+                name,
+                source,
+                ["departments", index, "key"],
+                f"“{key}” is already the key of departments[{first_of[key]}]; "
+                "department keys must be unique",
+            )
+        first_of[key] = index
+        if table.get("default") is True and default_at is not None:
+            return _located(
+                name,
+                source,
+                ["departments", index, "default"],
+                f"departments[{default_at}] is already the default; exactly one "
+                "department needs `default = true` (the catch-all)",
+            )
+        if table.get("default") is True:
+            default_at = index
+    return None
+
+
+def _located(name: str, source: str, loc: list[Any], problem: str) -> str:
+    return f"{name} line {_line_of(source, loc)}: {_dotted(loc)}: {problem}"
 
 
 def _describe(name: str, source: str, error: Any) -> str:

@@ -104,7 +104,7 @@ def _mention_items(body: bytes) -> tuple[list[Any], str, FieldError | None]:
     """Return the raw mention objects, the path prefix for their errors, or a problem."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         return [], "", FieldError("body", f"not valid JSON: {error}")
     if isinstance(data, dict) and "mentions" in data:
         items = data["mentions"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -22,6 +23,8 @@ from bot.services.views import Card
 from handlers.ids import Action
 from handlers.ids import Block as BlockId
 from handlers.text import CONTEXT_LIMIT, SECTION_LIMIT, escape, link, safe_url, truncate, user, when
+
+USER_TOKEN = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
 
 STATE_ICONS = {
     State.NEW: ":new:",
@@ -55,7 +58,9 @@ def fallback_text(card: Card) -> str:
     who = card.customer.name or card.customer.handle if card.customer else "someone"
     network = NETWORK_NAMES[card.mention.network]
     # The fallback text is parsed as mrkdwn in notifications: escape what customers wrote.
-    return escape(truncate(f"#{card.mention.id} {network} mention from {who}: {card.mention.text}", 300))
+    return escape(
+        truncate(f"#{card.mention.id} {network} mention from {who}: {card.mention.text}", 300)
+    )
 
 
 def _headline(card: Card) -> str:
@@ -72,7 +77,9 @@ def _headline(card: Card) -> str:
 
 def _provenance(card: Card) -> str:
     dept = card.department.name if card.department else "no department"
-    reason = escape(card.mention.route_reason or "")
+    # Route reasons are Chorus's own words, but keywords come from a file: escape, then let
+    # only the user mentions Chorus itself writes ("transferred by <@U…>") through.
+    reason = USER_TOKEN.sub(r"<@\1>", escape(card.mention.route_reason or ""))
     parts = [f"Routed to *{escape(dept)}*" + (f": {reason}" if reason else "")]
     parts.append(f"received {when(card.mention.received_at)}")
     if card.source:

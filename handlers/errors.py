@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -37,18 +37,20 @@ def explain(error: Exception) -> str:
 
 def handle_error(
     error: Exception, body: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
-    if isinstance(error, WorkflowError):
-        log.info("refused for %s: %s", context.user_id, error)
-    else:
-        log.error(
-            "listener failed (type=%s user=%s channel=%s)",
-            body.get("type"),
-            context.user_id,
-            context.channel_id,
-            exc_info=error,
-        )
+) -> BoltResponse | None:
     tell(body, context, client, explain(error))
+    if isinstance(error, WorkflowError):
+        # A refused move is a normal answer, already acknowledged: Slack should see 200.
+        log.info("refused for %s: %s", context.user_id, error)
+        return BoltResponse(status=200, body="")
+    log.error(
+        "listener failed (type=%s user=%s channel=%s)",
+        body.get("type"),
+        context.user_id,
+        context.channel_id,
+        exc_info=error,
+    )
+    return None
 
 
 def tell(body: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:

@@ -129,7 +129,10 @@ def field_errors(error: ValidationError, where: str = "") -> list[FieldError]:
 
 
 def ingest(
-    services: Services, mentions: list[MentionIn], webhook_id: str | None = None
+    services: Services,
+    mentions: list[MentionIn],
+    webhook_id: str | None = None,
+    via: str = "webhook",
 ) -> IngestResult:
     """Store new mentions, route them and queue their cards; known ones count as duplicates."""
     with services.sessions() as session:
@@ -137,7 +140,7 @@ def ingest(
         if webhook_id is not None and (seen := repo.seen_webhook(session, webhook_id)):
             return IngestResult(0, seen.accepted + seen.duplicates)
         departments = services.config.department_list()
-        ids = [mid for m in mentions if (mid := _ingest_one(session, m, departments, now))]
+        ids = [mid for m in mentions if (mid := _ingest_one(session, m, departments, now, via))]
         result = IngestResult(len(ids), len(mentions) - len(ids), tuple(ids))
         if webhook_id is not None and not repo.remember_webhook(
             session, webhook_id, now, result.accepted, result.duplicates
@@ -151,7 +154,7 @@ def ingest(
 
 
 def _ingest_one(
-    session: Session, item: MentionIn, departments: list[Department], now: datetime
+    session: Session, item: MentionIn, departments: list[Department], now: datetime, via: str
 ) -> int | None:
     if repo.find_mention(session, item.network.value, item.external_id) is not None:
         return None
@@ -164,7 +167,7 @@ def _ingest_one(
     outcome = workflow.route(_as_new(row, item), decision.department_key, decision.reason, now)
     apply_mention(row, outcome.mention)
     repo.add_event(
-        session, "received", now, mention_id=row.id, to_state="new", source=item.source or "webhook"
+        session, "received", now, mention_id=row.id, to_state="new", via=via, source=item.source
     )
     repo.add_event(
         session,

@@ -136,6 +136,9 @@ class OutboxWorker:
             response = self._call(outgoing)
         except SlackApiError as error:
             return self._failed(session, row, error)
+        except OSError as error:  # refused, reset, timed out: Slack unreachable, try again
+            log.warning("Slack unreachable for outbox row %s (%s); retrying", row.id, error)
+            return self._retry_later(session, row, f"unreachable: {error}", _backoff(row))
         row.sent_at = self.services.clock()
         row.ts = str(response.get("ts") or outgoing.update_ts or "")
         row.attempts += 1
@@ -185,7 +188,7 @@ class OutboxWorker:
             )
         else:
             log.warning("Slack failed on outbox row %s (%s); retrying", row.id, code)
-        return self._retry_later(session, row, code, min(2 ** (row.attempts + 1), 300))
+        return self._retry_later(session, row, code, _backoff(row))
 
     def _retry_later(self, session: Session, row: OutboxRow, why: str, seconds: float) -> int:
         row.attempts += 1
@@ -193,6 +196,11 @@ class OutboxWorker:
         row.next_attempt_at = self.services.clock() + timedelta(seconds=seconds)
         session.commit()
         return 0
+
+
+def _backoff(row: OutboxRow) -> float:
+    """Seconds before the next try: 2, 4, 8 … up to five minutes."""
+    return float(min(2 ** (row.attempts + 1), 300))
 
 
 def _retry_after(error: SlackApiError) -> float:

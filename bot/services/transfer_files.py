@@ -26,8 +26,15 @@ class ImportSummary:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A line that could not even be read as JSON."""
+
+    reason: str
+
+
 def read_items(path: Path) -> Iterator[tuple[int, Any]]:
-    """Yield (line number, raw mention object or an error sentence) from a .jsonl or .csv file."""
+    """Yield (line number, raw mention object or Rejected) from a .jsonl or .csv file."""
     if path.suffix.lower() == ".csv":
         yield from _csv_items(path)
     else:
@@ -41,12 +48,13 @@ def _jsonl_items(path: Path) -> Iterator[tuple[int, Any]]:
                 continue
             try:
                 yield number, json.loads(line)
-            except ValueError as error:
-                yield number, f"not valid JSON: {error}"
+            except (ValueError, RecursionError) as error:
+                yield number, Rejected(f"not valid JSON: {error}")
 
 
 def _csv_items(path: Path) -> Iterator[tuple[int, Any]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    # utf-8-sig: spreadsheets save CSV with a byte-order mark before the first column name.
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         for row in reader:
             yield (
@@ -85,8 +93,8 @@ def import_file(services: Services, path: Path, progress: Callable[[int], None])
 
 
 def _parse_line(item: Any) -> MentionIn | str:
-    if isinstance(item, str):
-        return item
+    if isinstance(item, Rejected):
+        return item.reason
     try:
         return parse_mentions([item], prefix="")[0]
     except InvalidMentions as invalid:
@@ -95,7 +103,7 @@ def _parse_line(item: Any) -> MentionIn | str:
 
 def _flush(services: Services, batch: list[MentionIn], summary: ImportSummary) -> None:
     if batch:
-        result = ingest(services, batch)
+        result = ingest(services, batch, via="import")
         summary.imported += result.accepted
         summary.duplicates += result.duplicates
         batch.clear()

@@ -14,6 +14,7 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from bot.standin.methods import Reply, call_api, call_response_url
+from bot.standin.socket_mode import OPEN_METHOD, SocketModeServer, open_connection
 from bot.standin.state import Call, Failure, Json, Workspace
 
 logger = logging.getLogger(__name__)
@@ -66,9 +67,12 @@ def decode_args(query: str, content_type: str, body: bytes) -> Json:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], workspace: Workspace) -> None:
+    def __init__(
+        self, address: tuple[str, int], workspace: Workspace, sockets: SocketModeServer
+    ) -> None:
         super().__init__(address, _Handler)
         self.workspace = workspace
+        self.sockets = sockets
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,7 +105,12 @@ class _Handler(BaseHTTPRequestHandler):
             if not METHOD_NAME.fullmatch(method):
                 raise BadRequest("invalid_method")
             args = self._args(parts.query)
-            return call_api(self.server.workspace, method, args, self._token(args))
+            token = self._token(args)
+            if method == OPEN_METHOD:
+                return open_connection(
+                    self.server.workspace, args, token, self.server.sockets.issue_url
+                )
+            return call_api(self.server.workspace, method, args, token)
         if parts.path.startswith("/responses/") and self.command == "POST":
             key = unquote(parts.path.removeprefix("/responses/"))
             return call_response_url(self.server.workspace, key, self._response_body())
@@ -167,6 +176,7 @@ class SlackStandIn:
         self._host = host
         self._port = port
         self._workspace = Workspace(bot_user_id=bot_user_id, team_id=team_id)
+        self._sockets = SocketModeServer(self._workspace, host)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -176,7 +186,8 @@ class SlackStandIn:
         """Serve in a daemon thread; a second start is a no-op."""
         if self._server is not None:
             return self
-        server = _Server((self._host, self._port), self._workspace)
+        self._sockets.start()
+        server = _Server((self._host, self._port), self._workspace, self._sockets)
         self._port = server.server_address[1]
         thread = threading.Thread(
             target=server.serve_forever,
@@ -197,6 +208,7 @@ class SlackStandIn:
         if thread is not None:
             thread.join(timeout=5)
         self._server, self._thread = None, None
+        self._sockets.stop()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -256,6 +268,20 @@ class SlackStandIn:
     def reset(self) -> None:
         """Clear calls, messages, ephemerals, views and failures (users stay)."""
         self._workspace.reset()
+
+    # -- Socket Mode -----------------------------------------------------------
+
+    def socket_connected(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a Socket Mode client to connect and be greeted."""
+        return self._sockets.connected(timeout)
+
+    def send_envelope(self, type: str, payload: Json, timeout: float = 5) -> Json | None:
+        """Send an envelope ("slash_commands", "interactive", "events_api") over Socket Mode.
+
+        Returns the client's ack {"envelope_id", "payload"?}, or None when none came within
+        `timeout` seconds; the ack is also in `calls` as method "socket_mode.ack".
+        """
+        return self._sockets.send_envelope(type, payload, timeout)
 
     # -- workspace -----------------------------------------------------------
 

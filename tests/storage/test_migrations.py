@@ -72,18 +72,20 @@ def test_upgrading_twice_changes_nothing_and_keeps_the_data(empty_database_url: 
     upgrade(empty_database_url)
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO departments (key, name, channel, is_default, active) "
-            "VALUES ('support', 'Customer Support', 'C0SUPPORT', true, true)"
-        ))
+        connection.execute(
+            text(
+                "INSERT INTO departments (key, name, channel, is_default, active) "
+                "VALUES ('support', 'Customer Support', 'C0SUPPORT', true, true)"
+            )
+        )
         head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
 
     upgrade(empty_database_url)
 
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
-            head
-        ]
+        assert connection.execute(
+            text("SELECT version_num FROM alembic_version")
+        ).scalars().all() == [head]
         assert connection.execute(text("SELECT key FROM departments")).scalars().all() == [
             "support"
         ]

@@ -31,10 +31,15 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
 
 
-def a_mention(external_id: str = "109412", network: str = "mastodon", **fields: object) -> MentionRow:
+def a_mention(
+    external_id: str = "109412", network: str = "mastodon", **fields: object
+) -> MentionRow:
     values: dict[str, object] = {
-        "network": network, "external_id": external_id, "text": "Is the export broken?",
-        "received_at": NOW, "state": "new",
+        "network": network,
+        "external_id": external_id,
+        "text": "Is the export broken?",
+        "received_at": NOW,
+        "state": "new",
     }
     values.update(fields)
     return MentionRow(**values)
@@ -78,10 +83,18 @@ def test_mentions_are_listed_by_state_and_department_oldest_first(
     with sessions() as session:
         session.add(DepartmentRow(key="support", name="Support", channel="C0SUPPORT"))
         session.flush()
-        later = repo.add_mention(session, a_mention("2", received_at=NOW + timedelta(minutes=5),
-                                                    state="routed", department_key="support"))
-        earlier = repo.add_mention(session, a_mention("1", state="routed",
-                                                      department_key="support"))
+        later = repo.add_mention(
+            session,
+            a_mention(
+                "2",
+                received_at=NOW + timedelta(minutes=5),
+                state="routed",
+                department_key="support",
+            ),
+        )
+        earlier = repo.add_mention(
+            session, a_mention("1", state="routed", department_key="support")
+        )
         repo.add_mention(session, a_mention("3", state="claimed", department_key="support"))
         session.commit()
 
@@ -98,14 +111,28 @@ def test_a_customer_is_one_person_across_posts_with_fresh_details(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions() as session:
-        first = repo.save_customer(session, "mastodon", "@ana@social.example", NOW,
-                                   name="Ana", followers=1200, url="https://social.example/@ana")
+        first = repo.save_customer(
+            session,
+            "mastodon",
+            "@ana@social.example",
+            NOW,
+            name="Ana",
+            followers=1200,
+            url="https://social.example/@ana",
+        )
         session.commit()
 
     later = NOW + timedelta(days=3)
     with sessions() as session:
-        again = repo.save_customer(session, "mastodon", "@ana@social.example", later,
-                                   name="Ana Lima", followers=1500, url=None)
+        again = repo.save_customer(
+            session,
+            "mastodon",
+            "@ana@social.example",
+            later,
+            name="Ana Lima",
+            followers=1500,
+            url=None,
+        )
         other_network = repo.save_customer(session, "bluesky", "@ana@social.example", later)
         session.commit()
 
@@ -124,8 +151,14 @@ def test_a_customer_is_one_person_across_posts_with_fresh_details(
 
 
 def a_draft(mention_id: int, version: int, draft_text: str) -> DraftRow:
-    return DraftRow(mention_id=mention_id, version=version, author="U0ANA", text=draft_text,
-                    status="in_review", created_at=NOW + timedelta(minutes=version))
+    return DraftRow(
+        mention_id=mention_id,
+        version=version,
+        author="U0ANA",
+        text=draft_text,
+        status="in_review",
+        created_at=NOW + timedelta(minutes=version),
+    )
 
 
 def test_drafts_are_versioned_and_the_latest_is_the_highest_version(
@@ -160,18 +193,33 @@ def test_a_draft_version_exists_once_per_mention(sessions: sessionmaker[Session]
 def test_events_record_who_did_what_in_order(sessions: sessionmaker[Session]) -> None:
     mention_id = stored_mention(sessions)
     with sessions() as session:
-        repo.add_event(session, "received", NOW, mention_id=mention_id, to_state="new",
-                       source="octolens")
-        repo.add_event(session, "claim", NOW + timedelta(minutes=1), actor="U0ANA",
-                       mention_id=mention_id, from_state="routed", to_state="claimed")
+        repo.add_event(
+            session, "received", NOW, mention_id=mention_id, to_state="new", source="octolens"
+        )
+        repo.add_event(
+            session,
+            "claim",
+            NOW + timedelta(minutes=1),
+            actor="U0ANA",
+            mention_id=mention_id,
+            from_state="routed",
+            to_state="claimed",
+        )
         session.commit()
 
     with sessions() as session:
         received, claimed = repo.list_events(session, mention_id)
     assert (received.kind, received.to_state, received.detail) == (
-        "received", "new", {"source": "octolens"})
+        "received",
+        "new",
+        {"source": "octolens"},
+    )
     assert (claimed.kind, claimed.actor, claimed.from_state, claimed.to_state) == (
-        "claim", "U0ANA", "routed", "claimed")
+        "claim",
+        "U0ANA",
+        "routed",
+        "claimed",
+    )
     assert claimed.at == NOW + timedelta(minutes=1)
 
 
@@ -297,7 +345,8 @@ def test_each_update_of_a_mention_increments_its_version(sessions: sessionmaker[
             assert row.version == expected
 
     with sessions() as session:
-        assert session.get(MentionRow, mention_id).version == 3  # type: ignore[union-attr]
+        reloaded = session.get(MentionRow, mention_id)
+        assert reloaded is not None and reloaded.version == 3
 
 
 def test_a_stale_update_of_a_mention_is_refused(sessions: sessionmaker[Session]) -> None:

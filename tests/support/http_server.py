@@ -38,7 +38,11 @@ class HttpClient:
         return self.request("POST", path, body, headers)
 
     def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> HttpReply:
         request = urllib.request.Request(
             self.base_url + path, data=body, headers=headers or {}, method=method
@@ -64,5 +68,8 @@ def serving(app: Any) -> Iterator[HttpClient]:
     try:
         yield HttpClient(f"http://127.0.0.1:{server.effective_port}")
     finally:
-        server.close()
+        # Close from inside the server's loop, woken by its trigger, so the loop ends at once
+        # instead of at its next one-second poll.
+        server.trigger.pull_trigger(server.close)
         thread.join(timeout=5)
+        assert not thread.is_alive(), "waitress did not stop"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +27,15 @@ from tests.support.slack import SIGNING_SECRET, message_text, signed_headers
 from tests.support.workspace import Workspace, make_workspace, mention, sign_webhook
 
 OTHER_SECRET = "whsec_" + base64.b64encode(b"not-the-secret-chorus-was-given!").decode()
-NETWORKS = "x, mastodon, bluesky, linkedin, facebook, instagram, youtube, reddit, blog, review, other"
+NETWORKS = (
+    "x, mastodon, bluesky, linkedin, facebook, instagram, youtube, reddit, blog, review, other"
+)
+
+
+@pytest.fixture
+def workspace(any_workspace: Workspace) -> Workspace:
+    """Ingestion leans on the database (unique posts, savepoints): run on SQLite and Postgres."""
+    return any_workspace
 
 
 @pytest.fixture
@@ -70,6 +80,11 @@ def stored(ws: Workspace) -> dict[str, int]:
 NOTHING_STORED = {"mentions": 0, "customers": 0, "events": 0, "outbox": 0, "webhook_deliveries": 0}
 
 
+def slack_calls_after_start_up(standin: SlackStandIn) -> list[str]:
+    """Methods Chorus called on Slack, beyond Bolt's token check when the app is built."""
+    return [method for method in standin.methods() if method != "auth.test"]
+
+
 def all_cards(standin: SlackStandIn) -> list[dict[str, Any]]:
     return [m for ch in ("C0SUPPORT", "C0SALES", "C0GENERAL") for m in standin.messages(ch)]
 
@@ -96,7 +111,7 @@ def test_a_batch_lands_in_each_department_with_the_reason_it_was_routed_there(
 ) -> None:
     batch = {
         "mentions": [
-            mention("201", "My login is broken since this morning"),
+            mention("201", "I cannot login since this morning"),
             mention("202", "What is your pricing for teams of fifty?"),
             mention("203", "Just wanted to say the new dashboard looks lovely"),
         ]
@@ -110,7 +125,7 @@ def test_a_batch_lands_in_each_department_with_the_reason_it_was_routed_there(
     [support] = workspace.standin.messages("C0SUPPORT")
     [sales] = workspace.standin.messages("C0SALES")
     [general] = workspace.standin.messages("C0GENERAL")
-    assert "My login is broken" in message_text(support)
+    assert "I cannot login since this morning" in message_text(support)
     assert "Routed to *Customer Support*: matched keyword “login”" in message_text(support)
     assert "What is your pricing" in message_text(sales)
     assert "Routed to *Sales*: matched keyword “pricing”" in message_text(sales)
@@ -165,6 +180,28 @@ def test_a_batch_with_the_same_post_twice_keeps_it_once(
     assert stored(workspace)["mentions"] == 1
 
 
+def test_the_same_post_sent_by_several_tools_at_once_makes_one_card(
+    workspace: Workspace, http: HttpClient
+) -> None:
+    body = json.dumps(mention("777", "Checkout is broken for everyone"))
+    requests = [(body, sign_webhook(body, f"msg_tool_{n}")) for n in range(8)]
+    start = threading.Barrier(len(requests))
+
+    def send(signed: tuple[str, dict[str, str]]) -> HttpReply:
+        start.wait()
+        return http.post("/webhooks/mentions", signed[0].encode(), headers=signed[1])
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        replies = list(pool.map(send, requests))
+
+    assert [r.status for r in replies] == [202] * len(requests)
+    assert sum(r.json()["accepted"] for r in replies) == 1
+    assert sum(r.json()["duplicates"] for r in replies) == len(requests) - 1
+    workspace.deliver()
+    assert len(all_cards(workspace.standin)) == 1
+    assert stored(workspace)["mentions"] == 1
+
+
 # -- 401: signatures --------------------------------------------------------------------------
 
 
@@ -180,14 +217,44 @@ def _stale(body: str) -> dict[str, str]:
     return sign_webhook(body, new_webhook_id(), at=time.time() - 600)
 
 
+def _from_the_future(body: str) -> dict[str, str]:
+    return sign_webhook(body, new_webhook_id(), at=time.time() + 600)
+
+
 def _garbage_signature(body: str) -> dict[str, str]:
     return {**sign_webhook(body, new_webhook_id()), "webhook-signature": "v1,not-base64!!"}
 
 
+def _signature_without_version(body: str) -> dict[str, str]:
+    return {**sign_webhook(body, new_webhook_id()), "webhook-signature": "garbage"}
+
+
+def _no_webhook_id(body: str) -> dict[str, str]:
+    headers = sign_webhook(body, new_webhook_id())
+    del headers["webhook-id"]
+    return headers
+
+
 @pytest.mark.parametrize(
     "headers_for",
-    [_unsigned, _wrong_secret, _stale, _garbage_signature],
-    ids=["no signature", "wrong secret", "stale replay 10 minutes old", "garbage signature"],
+    [
+        _unsigned,
+        _wrong_secret,
+        _stale,
+        _from_the_future,
+        _garbage_signature,
+        _signature_without_version,
+        _no_webhook_id,
+    ],
+    ids=[
+        "no signature",
+        "wrong secret",
+        "stale replay 10 minutes old",
+        "timestamp 10 minutes ahead",
+        "garbage signature",
+        "signature without version",
+        "no webhook-id",
+    ],
 )
 def test_a_request_without_a_valid_fresh_signature_is_refused_and_stores_nothing(
     workspace: Workspace, http: HttpClient, headers_for: Any
@@ -213,6 +280,29 @@ def test_a_body_changed_after_signing_is_refused(workspace: Workspace, http: Htt
     assert stored(workspace) == NOTHING_STORED
 
 
+def test_while_rotating_secrets_a_request_signed_with_old_and_new_secrets_is_accepted(
+    workspace: Workspace, http: HttpClient
+) -> None:
+    body = json.dumps(mention())
+    old = sign_webhook(body, "msg_rotation", secret=OTHER_SECRET)["webhook-signature"]
+    headers = sign_webhook(body, "msg_rotation")
+    headers["webhook-signature"] = f"{old} {headers['webhook-signature']}"
+
+    response = http.post("/webhooks/mentions", body.encode(), headers=headers)
+
+    assert response.status == 202
+    assert response.json() == {"accepted": 1, "duplicates": 0}
+
+
+def test_a_body_that_is_not_utf8_is_refused(workspace: Workspace, http: HttpClient) -> None:
+    headers = sign_webhook("{}", new_webhook_id())
+
+    response = http.post("/webhooks/mentions", b"\xff\xfe{}", headers=headers)
+
+    assert response.status in (400, 401)
+    assert stored(workspace) == NOTHING_STORED
+
+
 # -- 400: per-field errors ------------------------------------------------------------------
 
 
@@ -235,7 +325,9 @@ def test_a_mention_without_text_names_the_missing_field(
     response = post_mentions(http, body)
 
     assert response.status == 400
-    assert response.json()["errors"] == [{"field": "text", "message": "Field required"}]
+    [error] = response.json()["errors"]
+    assert error["field"] == "text"
+    assert "required" in error["message"]
     assert stored(workspace) == NOTHING_STORED
 
 
@@ -282,6 +374,64 @@ def test_one_bad_item_rejects_the_whole_batch_naming_its_path(
     assert all_cards(workspace.standin) == []
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"mentions": []}, "mentions"),
+        ({"mentions": "not a list"}, "mentions"),
+        ([{"network": "x"}], "body"),
+        ("42", "body"),
+        ("[" * 100_000, "body"),
+    ],
+    ids=["empty batch", "batch not a list", "top-level list", "a number", "deeply nested"],
+)
+def test_a_body_that_is_no_mention_nor_batch_is_a_400_naming_it(
+    workspace: Workspace, http: HttpClient, body: Any, field: str
+) -> None:
+    response = post_mentions(http, body)
+
+    assert response.status == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert stored(workspace) == NOTHING_STORED
+
+
+def test_a_batch_larger_than_a_thousand_is_refused_whole(
+    workspace: Workspace, http: HttpClient
+) -> None:
+    batch = {"mentions": [mention(str(n), "hello") for n in range(1001)]}
+
+    response = post_mentions(http, batch)
+
+    assert response.status == 400
+    [error] = response.json()["errors"]
+    assert error["field"] == "mentions" and "1000" in error["message"]
+    assert stored(workspace) == NOTHING_STORED
+
+
+def test_every_bad_field_of_a_batch_is_listed(workspace: Workspace, http: HttpClient) -> None:
+    first = mention("501", text="   ")
+    second = mention("502", network="friendster")
+    second["author"] = {"name": "No handle", "followers": -3}
+
+    response = post_mentions(http, {"mentions": [first, second]})
+
+    assert response.status == 400
+    fields = sorted(e["field"] for e in response.json()["errors"])
+    assert fields == [
+        "mentions[0].text",
+        "mentions[1].author.followers",
+        "mentions[1].author.handle",
+        "mentions[1].network",
+    ]
+
+
+def test_the_webhook_only_takes_posts(http: HttpClient) -> None:
+    response = http.get("/webhooks/mentions")
+
+    assert response.status == 405
+    assert "POST" in response.json()["error"]
+
+
 # -- 413 and 503 ------------------------------------------------------------------------------
 
 
@@ -300,9 +450,9 @@ def test_a_ten_megabyte_body_is_too_large_and_stores_nothing(
 
 
 def test_without_a_webhook_secret_the_endpoint_is_unavailable(
-    sqlite_url: str, standin: SlackStandIn
+    database_url: str, standin: SlackStandIn
 ) -> None:
-    ws = make_workspace(sqlite_url, standin, chorus_webhook_secret=None)
+    ws = make_workspace(database_url, standin, chorus_webhook_secret=None)
     try:
         with serving(ws.chorus.web) as client:
             response = post_mentions(client, mention())
@@ -347,7 +497,7 @@ def test_slack_requests_with_a_forged_signature_are_refused(
     response = http.post("/slack/events", body.encode(), headers=forged)
 
     assert response.status == 401
-    assert workspace.standin.calls == []
+    assert slack_calls_after_start_up(workspace.standin) == []
 
 
 def test_slack_requests_signed_six_minutes_ago_are_refused_as_replays(
@@ -359,7 +509,7 @@ def test_slack_requests_signed_six_minutes_ago_are_refused_as_replays(
     response = http.post("/slack/events", body.encode(), headers=stale)
 
     assert response.status == 401
-    assert workspace.standin.calls == []
+    assert slack_calls_after_start_up(workspace.standin) == []
 
 
 def test_chorus_help_over_http_answers_with_the_usage(http: HttpClient) -> None:
