@@ -137,7 +137,8 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
         repo.add_outbox(
             session,
             "review",
-            row.card_channel or "",
+            # The card's channel, known before the card is posted, so pacing applies.
+            row.card_channel or _channel_of(services, mention.department_key),
             now,
             mention_id=mention.id,
             draft_id=draft_row.id,
@@ -149,6 +150,11 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
         )
 
     return _queued(services, run_move(services, mention_id, step))
+
+
+def _channel_of(services: Services, department_key: str | None) -> str:
+    department = services.config.department(department_key)
+    return department.channel if department else ""
 
 
 def _queued(services: Services, effects: Effects) -> Effects:

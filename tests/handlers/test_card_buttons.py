@@ -302,7 +302,10 @@ def test_the_open_post_link_points_at_the_customers_post(workspace: Workspace) -
     ws.receive(mention("4242"))
 
     [link] = [
-        e for b in ws.card(1)["blocks"] if b["type"] == "actions" for e in b["elements"]
+        e
+        for b in ws.card(1)["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
         if e["text"]["text"] == "Open post"
     ]
 

@@ -165,9 +165,7 @@ def test_edit_and_approve_opens_the_draft_for_editing(workspace: Workspace) -> N
     assert field["element"]["initial_value"] == DRAFT
 
 
-def test_edit_and_approve_approves_the_reviewers_edit(
-    workspace: Workspace, tmp_path: Path
-) -> None:
+def test_edit_and_approve_approves_the_reviewers_edit(workspace: Workspace, tmp_path: Path) -> None:
     ws = workspace
     review = draft_in_review(ws)
     edited = "Hi Ana! The export is fixed: https://status.example/42"
