@@ -43,8 +43,9 @@ def postgres_session_url() -> Iterator[str | None]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, sqlite_url: str,
-                 postgres_session_url: str | None) -> str:
+def database_url(
+    request: pytest.FixtureRequest, sqlite_url: str, postgres_session_url: str | None
+) -> str:
     """A migrated, empty database: every storage and service test runs on both."""
     if request.param == "sqlite":
         return sqlite_url

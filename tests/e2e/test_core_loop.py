@@ -45,7 +45,9 @@ def test_a_mention_goes_from_webhook_to_posted_reply(workspace: Workspace, tmp_p
     ws.slack.submit(ws.open_view(), {"note": "Add the status page link"}, LEAD)
     ws.deliver()
     [dm] = standin.messages(f"D{ANA}")
-    assert "asked for changes" in message_text(dm) and "Add the status page link" in message_text(dm)
+    assert "asked for changes" in message_text(dm) and "Add the status page link" in message_text(
+        dm
+    )
     assert button_labels(dm) == ["Revise draft"]
     assert "asked for changes" in message_text(ws.review_message(1))
 
@@ -81,8 +83,16 @@ def test_a_mention_goes_from_webhook_to_posted_reply(workspace: Workspace, tmp_p
     export_all(ws.chorus.services, tmp_path)
     with (tmp_path / "events.csv").open() as handle:
         kinds = [row["kind"] for row in csv.DictReader(handle)]
-    assert kinds == ["received", "route", "claim", "submit_draft", "request_changes",
-                     "submit_draft", "approve", "mark_posted"]
+    assert kinds == [
+        "received",
+        "route",
+        "claim",
+        "submit_draft",
+        "request_changes",
+        "submit_draft",
+        "approve",
+        "mark_posted",
+    ]
     with (tmp_path / "publications.csv").open() as handle:
         [publication] = list(csv.DictReader(handle))
     assert publication["url"] == "https://social.example/@brand/9001"

@@ -16,7 +16,9 @@ SIGNING_SECRET = "test-signing-secret"
 TEAM = {"id": "T0CHORUS", "domain": "chorus-test"}
 
 
-def signed_headers(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+def signed_headers(
+    body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
     """Headers Slack sends: a timestamp and an HMAC signature of 'v0:ts:body'."""
     ts = str(timestamp if timestamp is not None else int(time.time()))
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
@@ -44,27 +46,54 @@ class SlackDriver:
         return f"trigger-{self._trigger}"
 
     def command(self, name: str, text: str, user: str, channel: str = "C0SUPPORT") -> BoltResponse:
-        return self.send({
-            "command": name, "text": text, "user_id": user, "user_name": user.lower(),
-            "channel_id": channel, "team_id": TEAM["id"], "trigger_id": self.trigger_id(),
-            "response_url": self.standin.response_url(f"cmd-{user}", channel=channel, user=user),
-        })
+        return self.send(
+            {
+                "command": name,
+                "text": text,
+                "user_id": user,
+                "user_name": user.lower(),
+                "channel_id": channel,
+                "team_id": TEAM["id"],
+                "trigger_id": self.trigger_id(),
+                "response_url": self.standin.response_url(
+                    f"cmd-{user}", channel=channel, user=user
+                ),
+            }
+        )
 
     def click(self, message: dict[str, Any], label: str, user: str) -> BoltResponse:
         """Click the button with this label on a message the stand-in holds."""
         button = find_button(message, label)
         payload = {
-            "type": "block_actions", "team": TEAM, "user": {"id": user, "username": user.lower()},
-            "api_app_id": "A0CHORUS", "trigger_id": self.trigger_id(),
-            "channel": {"id": message["channel"]}, "container": {
-                "type": "message", "message_ts": message["ts"], "channel_id": message["channel"],
+            "type": "block_actions",
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower()},
+            "api_app_id": "A0CHORUS",
+            "trigger_id": self.trigger_id(),
+            "channel": {"id": message["channel"]},
+            "container": {
+                "type": "message",
+                "message_ts": message["ts"],
+                "channel_id": message["channel"],
             },
-            "message": {"ts": message["ts"], "text": message.get("text", ""), "blocks": message["blocks"]},
-            "response_url": self.standin.response_url(f"act-{user}", channel=message["channel"], user=user),
-            "actions": [{
-                "type": "button", "action_id": button["action_id"], "block_id": button["block_id"],
-                "value": button.get("value", ""), "text": button["text"], "action_ts": str(time.time()),
-            }],
+            "message": {
+                "ts": message["ts"],
+                "text": message.get("text", ""),
+                "blocks": message["blocks"],
+            },
+            "response_url": self.standin.response_url(
+                f"act-{user}", channel=message["channel"], user=user
+            ),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": button["block_id"],
+                    "value": button.get("value", ""),
+                    "text": button["text"],
+                    "action_ts": str(time.time()),
+                }
+            ],
         }
         return self.send({"payload": json.dumps(payload)})
 
@@ -78,8 +107,11 @@ class SlackDriver:
                 element = {"type": "plain_text_input", "value": value}
             state[block_id] = {block_id: element}
         payload = {
-            "type": "view_submission", "team": TEAM, "user": {"id": user, "username": user.lower()},
-            "api_app_id": "A0CHORUS", "trigger_id": self.trigger_id(),
+            "type": "view_submission",
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower()},
+            "api_app_id": "A0CHORUS",
+            "trigger_id": self.trigger_id(),
             "view": {**view, "state": {"values": state}},
         }
         return self.send({"payload": json.dumps(payload)})
@@ -90,14 +122,22 @@ def find_button(message: dict[str, Any], label: str) -> dict[str, Any]:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if element.get("type") == "button" and element["text"]["text"] == label:
                 return {**element, "block_id": block.get("block_id", "")}
-    labels = [e["text"]["text"] for b in message.get("blocks") or [] if b.get("type") == "actions"
-              for e in b.get("elements", [])]
+    labels = [
+        e["text"]["text"]
+        for b in message.get("blocks") or []
+        if b.get("type") == "actions"
+        for e in b.get("elements", [])
+    ]
     raise AssertionError(f"no button “{label}” on the message; it has {labels}")
 
 
 def button_labels(message: dict[str, Any]) -> list[str]:
-    return [e["text"]["text"] for b in message.get("blocks") or [] if b.get("type") == "actions"
-            for e in b.get("elements", [])]
+    return [
+        e["text"]["text"]
+        for b in message.get("blocks") or []
+        if b.get("type") == "actions"
+        for e in b.get("elements", [])
+    ]
 
 
 def message_text(message: dict[str, Any]) -> str:

@@ -50,36 +50,54 @@ default = true
 """
 
 
-def mention(external_id: str = "109412", text: str = "Is the export broken for anyone else?",
-            **extra: Any) -> dict[str, Any]:
+def mention(
+    external_id: str = "109412", text: str = "Is the export broken for anyone else?", **extra: Any
+) -> dict[str, Any]:
     """A mention object as the contract defines it."""
     body = {
-        "network": "mastodon", "external_id": external_id,
-        "url": f"https://social.example/@ana/{external_id}", "text": text,
-        "author": {"handle": "@ana@social.example", "name": "Ana", "followers": 1200,
-                   "url": "https://social.example/@ana"},
-        "created_at": "2026-11-20T10:00:00Z", "language": "en", "source": "octolens",
+        "network": "mastodon",
+        "external_id": external_id,
+        "url": f"https://social.example/@ana/{external_id}",
+        "text": text,
+        "author": {
+            "handle": "@ana@social.example",
+            "name": "Ana",
+            "followers": 1200,
+            "url": "https://social.example/@ana",
+        },
+        "created_at": "2026-11-20T10:00:00Z",
+        "language": "en",
+        "source": "octolens",
     }
     body.update(extra)
     return body
 
 
-def sign_webhook(body: str, msg_id: str, secret: str = WEBHOOK_SECRET,
-                 at: float | None = None) -> dict[str, str]:
+def sign_webhook(
+    body: str, msg_id: str, secret: str = WEBHOOK_SECRET, at: float | None = None
+) -> dict[str, str]:
     """Standard Webhooks headers for `body`, signed with `secret`."""
     from datetime import UTC, datetime
 
     moment = datetime.fromtimestamp(at if at is not None else time.time(), tz=UTC)
     signature = Webhook(secret).sign(msg_id, moment, body)
-    return {"webhook-id": msg_id, "webhook-timestamp": str(int(moment.timestamp())),
-            "webhook-signature": signature, "content-type": "application/json"}
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(moment.timestamp())),
+        "webhook-signature": signature,
+        "content-type": "application/json",
+    }
 
 
 def make_settings(database_url: str, standin: SlackStandIn, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-test", "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": standin.url, "chorus_database_url": database_url,
-        "chorus_webhook_secret": WEBHOOK_SECRET, "chorus_mode": "http", "_env_file": None,
+        "slack_bot_token": "xoxb-test",
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": standin.url,
+        "chorus_database_url": database_url,
+        "chorus_webhook_secret": WEBHOOK_SECRET,
+        "chorus_mode": "http",
+        "_env_file": None,
     }
     values.update(overrides)
     return Settings(**values)
@@ -123,6 +141,10 @@ class Workspace:
 
 
 def make_workspace(database_url: str, standin: SlackStandIn, **settings: Any) -> Workspace:
-    chorus = build(make_settings(database_url, standin, **settings), parse_config(CONFIG_TOML),
-                   process_before_response=True, channel_interval=0)
+    chorus = build(
+        make_settings(database_url, standin, **settings),
+        parse_config(CONFIG_TOML),
+        process_before_response=True,
+        channel_interval=0,
+    )
     return Workspace(chorus, standin, SlackDriver(chorus.app, standin))

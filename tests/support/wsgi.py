@@ -7,13 +7,19 @@ import json
 from typing import Any
 
 
-def call_wsgi(app: Any, method: str, path: str, body: str | bytes = b"",
-              headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+def call_wsgi(
+    app: Any, method: str, path: str, body: str | bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
     raw = body.encode() if isinstance(body, str) else body
     environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
-        "CONTENT_LENGTH": str(len(raw)), "wsgi.input": io.BytesIO(raw),
-        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "3000", "wsgi.url_scheme": "http",
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.input": io.BytesIO(raw),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "3000",
+        "wsgi.url_scheme": "http",
     }
     for name, value in (headers or {}).items():
         key = name.upper().replace("-", "_")
