@@ -7,8 +7,10 @@ import signal
 from dataclasses import dataclass
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from waitress.server import create_server
 
 from bot.config import WorkspaceConfig, load_config
@@ -81,11 +83,11 @@ def build(
 def serve(chorus: Chorus) -> None:
     """Serve HTTP (and Socket Mode when configured) until interrupted."""
     settings = chorus.settings
+    socket = _start_socket_mode(chorus) if settings.mode == "socket" else None
     server = create_server(
         chorus.web, host=settings.chorus_host, port=settings.chorus_port, threads=8, ident="chorus"
     )
     chorus.worker.start()
-    socket = _start_socket_mode(chorus) if settings.mode == "socket" else None
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     log.info(
         "Chorus is listening on http://%s:%s (%s mode)",
@@ -99,15 +101,23 @@ def serve(chorus: Chorus) -> None:
         pass
     finally:
         if socket is not None:
-            socket.close()
+            socket.close()  # type: ignore[no-untyped-call]
         chorus.worker.stop()
 
 
-def _start_socket_mode(chorus: Chorus):  # type: ignore[no-untyped-def]
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
+def _start_socket_mode(chorus: Chorus) -> SocketModeHandler:
+    """Connect to Slack over Socket Mode; a refused app token stops start-up in one line."""
     token = chorus.settings.slack_app_token
-    assert token is not None
+    if token is None:
+        raise SettingsError("SLACK_APP_TOKEN is not set but CHORUS_MODE=socket.")
     handler = SocketModeHandler(chorus.app, token.get_secret_value(), web_client=chorus.client)
-    handler.connect()  # type: ignore[no-untyped-call]
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        handler.close()  # type: ignore[no-untyped-call]
+        raise SettingsError(
+            f"SLACK_APP_TOKEN was refused by Slack ({error.response.get('error')}): set it to "
+            "an app-level token (xapp-…) with connections:write, from your Slack app's "
+            "Basic Information page."
+        ) from None
     return handler

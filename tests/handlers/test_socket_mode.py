@@ -45,7 +45,7 @@ def socket_chorus(sqlite_url: str, standin: SlackStandIn) -> Iterator[Chorus]:
 
 @pytest.fixture
 def socket_workspace(socket_chorus: Chorus, standin: SlackStandIn) -> Iterator[Workspace]:
-    """Chorus connected to the stand-in in Socket Mode, as `chorus serve` connects it."""
+    """Chorus connected to the stand-in in Socket Mode, as `chorus run` connects it."""
     handler = _start_socket_mode(socket_chorus)
     try:
         assert standin.socket_connected(timeout=5), "Chorus did not connect in Socket Mode"
