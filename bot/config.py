@@ -19,6 +19,14 @@ from pydantic import (
 )
 
 from bot.domain.model import Actor, Department
+from bot.domain.routing import RouteRule
+from bot.listening_config import (
+    ClassificationConfig,
+    RouteConfig,
+    SourceConfig,
+    SpikeConfig,
+    WebhookMapping,
+)
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{2,}$")]
@@ -57,10 +65,11 @@ class WorkspaceConfig(BaseModel):
     managers: list[UserId] = []
     company_channel: ChannelId | None = None
     departments: Annotated[list[DepartmentConfig], Field(min_length=1)]
-    # Shapes owned by the listening work; kept as tables until it validates them.
-    sources: list[dict[str, Any]] = []
-    routes: list[dict[str, Any]] = []
-    webhooks: list[dict[str, Any]] = []
+    sources: list[SourceConfig] = []
+    routes: list[RouteConfig] = []
+    webhooks: list[WebhookMapping] = []
+    classification: ClassificationConfig = ClassificationConfig()
+    spike: SpikeConfig = SpikeConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -77,6 +86,20 @@ class WorkspaceConfig(BaseModel):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"department keys must be unique; repeated: {', '.join(duplicates)}")
+        known = set(keys)
+        for route in self.routes:
+            if route.department not in known:
+                raise ValueError(
+                    f"a route names department “{route.department}”, which is not "
+                    f"one of: {', '.join(keys)}"
+                )
+        for what, names in (
+            ("source", [s.name for s in self.sources]),
+            ("webhook", [w.name for w in self.webhooks]),
+        ):
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise ValueError(f"{what} names must be unique; repeated: {', '.join(repeated)}")
         defaults = [d.key for d in self.departments if d.default]
         if len(defaults) != 1:
             raise ValueError(
@@ -84,6 +107,25 @@ class WorkspaceConfig(BaseModel):
                 f"found {len(defaults)}"
             )
         return self
+
+    def route_rules(self) -> list[RouteRule]:
+        """The `[[routes]]` as the domain's rules, in order."""
+        return [
+            RouteRule(
+                department_key=r.department,
+                name=r.name or f"route {i + 1}",
+                keywords=tuple(r.keywords),
+                patterns=tuple(r.patterns),
+                networks=tuple(n.value for n in r.networks),
+                languages=tuple(r.languages),
+                intents=tuple(i.value for i in r.intents),
+                sentiment_min=r.sentiment_min,
+                sentiment_max=r.sentiment_max,
+                min_followers=r.min_followers,
+                authors=tuple(r.authors),
+            )
+            for i, r in enumerate(self.routes)
+        ]
 
     def department_list(self) -> list[Department]:
         return [d.to_domain() for d in self.departments]

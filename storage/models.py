@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -95,6 +96,9 @@ class CustomerRow(Base):
     followers: Mapped[int | None] = mapped_column(Integer)
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    is_advocate: Mapped[bool] = mapped_column(Boolean, default=False)
+    advocate_marked_by: Mapped[str | None] = mapped_column(String(32))
+    advocate_marked_at: Mapped[datetime | None]
 
 
 class MentionRow(Base):
@@ -124,9 +128,45 @@ class MentionRow(Base):
     posted_at: Mapped[datetime | None]
     card_channel: Mapped[str | None] = mapped_column(String(32))
     card_ts: Mapped[str | None] = mapped_column(String(32))
+    # The same post seen through another source: matched on this as well as the id.
+    canonical_url: Mapped[str | None] = mapped_column(Text, index=True)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    intent: Mapped[str | None] = mapped_column(String(16))
+    priority: Mapped[str | None] = mapped_column(String(16))
+    route_rule: Mapped[str | None] = mapped_column(String(100))
+    # Held in a spike summary instead of a card of its own, until released.
+    spike_id: Mapped[int | None] = mapped_column(ForeignKey("spikes.id"), index=True)
     # Optimistic concurrency: two people moving one mention at once, exactly one wins.
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
+
+
+class SpikeRow(Base):
+    """A storm of mentions for one channel, shown as one summary instead of a flood."""
+
+    __tablename__ = "spikes"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), index=True)
+    opened_at: Mapped[datetime]
+    last_mention_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    summary_ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class SourceStateRow(Base):
+    """Where a polled source stands: its cursor and its health."""
+
+    __tablename__ = "source_states"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    brought_in: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_poll_at: Mapped[datetime | None]
 
 
 class DraftRow(Base):

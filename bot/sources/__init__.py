@@ -1,0 +1,1 @@
+"""Sources Chorus polls for mentions: feeds and social networks."""
