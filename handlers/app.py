@@ -6,10 +6,17 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.services.core import Services
-from handlers import card_actions, commands, errors, review_actions, submissions
+from handlers import (
+    card_actions,
+    chorus_command,
+    commands,
+    errors,
+    review_actions,
+    submissions,
+)
 from handlers.context import services_middleware
 
-SURFACES = (card_actions, review_actions, submissions, commands, errors)
+SURFACES = (card_actions, review_actions, submissions, commands, chorus_command, errors)
 
 
 def build_app(

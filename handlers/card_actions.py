@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.services import views, workflow
+from bot.services import customers, views, workflow
 from handlers.context import action_value, channel_of, services_of, user_of
 from handlers.effects import apply_effects
 from handlers.ids import Action
@@ -64,6 +64,15 @@ def handle_dismiss(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     client.views_open(trigger_id=body["trigger_id"], view=build_dismiss_modal(mention_id))
 
 
+def handle_mark_advocate(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    services = services_of(context)
+    effects = customers.mark_advocate(services, action_value(body), user_of(body))
+    apply_effects(effects, services, client, ephemeral(respond))
+
+
 def handle_open_post(ack: Ack) -> None:
     # A link button still sends an action; Slack wants it acknowledged.
     ack()
@@ -76,3 +85,4 @@ def register(app: App) -> None:
     app.action(Action.TRANSFER)(handle_transfer)
     app.action(Action.DISMISS)(handle_dismiss)
     app.action(Action.OPEN_POST)(handle_open_post)
+    app.action(Action.MARK_ADVOCATE)(handle_mark_advocate)

@@ -20,6 +20,7 @@ from bot.domain.clock import duration
 from bot.domain.limits import NETWORK_NAMES
 from bot.domain.model import Mention, State
 from bot.services.views import Card
+from handlers.card_insight import insight_line, priority_badge
 from handlers.ids import Action
 from handlers.ids import Block as BlockId
 from handlers.text import CONTEXT_LIMIT, SECTION_LIMIT, escape, link, safe_url, truncate, user, when
@@ -46,12 +47,29 @@ def build_card(card: Card, now: datetime) -> tuple[str, list[Block]]:
         ContextBlock(
             elements=[MarkdownTextObject(text=truncate(_provenance(card), CONTEXT_LIMIT))]
         ),
-        SectionBlock(text=MarkdownTextObject(text=truncate(status_line(card, now), SECTION_LIMIT))),
     ]
+    insight = insight_line(card, now)
+    if insight:
+        blocks.append(_insight_section(card, insight))
+    blocks.append(
+        SectionBlock(text=MarkdownTextObject(text=truncate(status_line(card, now), SECTION_LIMIT)))
+    )
     buttons = card_buttons(card)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=buttons))
     return fallback_text(card), blocks
+
+
+def _insight_section(card: Card, insight: str) -> SectionBlock:
+    """What Chorus understood, with the advocate button beside the customer's history."""
+    button = None
+    if card.customer and not card.customer.is_advocate:
+        button = ButtonElement(
+            text="Mark as advocate", action_id=Action.MARK_ADVOCATE, value=str(card.mention.id)
+        )
+    return SectionBlock(
+        text=MarkdownTextObject(text=truncate(insight, SECTION_LIMIT)), accessory=button
+    )
 
 
 def fallback_text(card: Card) -> str:
@@ -65,7 +83,8 @@ def fallback_text(card: Card) -> str:
 
 def _headline(card: Card) -> str:
     network = NETWORK_NAMES[card.mention.network]
-    parts = [f"*#{card.mention.id} · {network}*"]
+    badge = priority_badge(card)
+    parts = ([badge] if badge else []) + [f"*#{card.mention.id} · {network}*"]
     if card.customer:
         c = card.customer
         name = f"*{escape(c.name)}* " if c.name else ""

@@ -40,8 +40,9 @@ CHORUS_HELP = (
     "1. Click *Claim* on a card (or `/claim next`), then *Draft reply*.\n"
     "2. A lead of the department or a social media manager approves it in the card's thread.\n"
     "3. Post the reply on the network and click *Mark as posted* with its link.\n"
-    "Plain messages in a card's thread stay internal. Commands: `/claim`, `/draft`, "
-    "`/mentions`, `/chorus help`."
+    "Plain messages in a card's thread stay internal.\n"
+    "• `/chorus customer @handle` shows a customer's history and how each mention was answered\n"
+    "Commands: `/claim`, `/draft`, `/mentions`, `/chorus help`."
 )
 
 
@@ -51,7 +52,7 @@ def parse_id(word: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _usage(ack: Ack, usage: str, word: str) -> None:
+def usage(ack: Ack, usage: str, word: str) -> None:
     prefix = "" if word in ("", "help") else f"I don't know “{truncate(word, 40)}”. "
     ack(response_type="ephemeral", text=prefix + usage)
 
@@ -62,7 +63,7 @@ def handle_claim_command(
     word = command.get("text", "").strip().lower()
     mention_id = parse_id(word)
     if word not in ("", "next") and mention_id is None:
-        return _usage(ack, CLAIM_USAGE, word)
+        return usage(ack, CLAIM_USAGE, word)
     ack()
     services, user = services_of(context), command["user_id"]
     if mention_id is None:
@@ -78,7 +79,7 @@ def handle_draft_command(
     word = command.get("text", "").strip().lower()
     mention_id = parse_id(word)
     if word and mention_id is None:
-        return _usage(ack, DRAFT_USAGE, word)
+        return usage(ack, DRAFT_USAGE, word)
     ack()
     services, user = services_of(context), command["user_id"]
     if mention_id is None:
@@ -96,7 +97,7 @@ def handle_mentions_command(
     word = command.get("text", "").strip().lower()
     keys = [d.key for d in services.config.department_list()]
     if word == "help" or word not in ("", "open", "mine", *keys):
-        return _usage(ack, MENTIONS_USAGE.format(keys=", ".join(keys)), word)
+        return usage(ack, MENTIONS_USAGE.format(keys=", ".join(keys)), word)
     ack()
     text, blocks = build_mention_list(services, word, command["user_id"])
     respond(text=text, blocks=blocks, response_type="ephemeral")
@@ -119,13 +120,7 @@ def build_mention_list(
     return f"{title} ({total})", [b.to_dict() for b in blocks]
 
 
-def handle_chorus_command(ack: Ack, command: dict[str, Any]) -> None:
-    word = command.get("text", "").strip().lower()
-    _usage(ack, CHORUS_HELP, "" if word in ("", "help") else word)
-
-
 def register(app: App) -> None:
     app.command(Command.CLAIM)(handle_claim_command)
     app.command(Command.DRAFT)(handle_draft_command)
     app.command(Command.MENTIONS)(handle_mentions_command)
-    app.command(Command.CHORUS)(handle_chorus_command)

@@ -10,6 +10,7 @@ class Action(StrEnum):
     TRANSFER = "mention_transfer"
     DISMISS = "mention_dismiss"
     OPEN_POST = "mention_open_post"
+    MARK_ADVOCATE = "customer_mark_advocate"
     APPROVE = "draft_approve"
     EDIT_APPROVE = "draft_edit_approve"
     REQUEST_CHANGES = "draft_request_changes"

@@ -36,6 +36,11 @@ def find_mention(session: Session, network: str, external_id: str) -> MentionRow
     return session.scalars(query).first()
 
 
+def find_mention_by_url(session: Session, canonical_url: str) -> MentionRow | None:
+    query = select(MentionRow).where(MentionRow.canonical_url == canonical_url)
+    return session.scalars(query.limit(1)).first()
+
+
 def add_mention(session: Session, row: MentionRow) -> MentionRow:
     session.add(row)
     session.flush()
@@ -93,6 +98,31 @@ def save_customer(
             setattr(row, name, value)
     session.flush()
     return row
+
+
+def customer_mentions_before(
+    session: Session, customer_id: int, mention_id: int
+) -> tuple[int, MentionRow | None]:
+    """How many mentions the customer made before this one, and the latest of them."""
+    earlier = (MentionRow.customer_id == customer_id, MentionRow.id < mention_id)
+    count = session.scalar(select(func.count()).select_from(MentionRow).where(*earlier)) or 0
+    latest = session.scalars(select(MentionRow).where(*earlier).order_by(MentionRow.id.desc()))
+    return int(count), latest.first()
+
+
+def customer_mentions(session: Session, customer_id: int) -> Sequence[MentionRow]:
+    query = select(MentionRow).where(MentionRow.customer_id == customer_id)
+    return session.scalars(query.order_by(MentionRow.id)).all()
+
+
+def find_customers(session: Session, handle: str) -> Sequence[CustomerRow]:
+    """Customers with this handle on any network ("@ana" finds "@ana@social.example" too)."""
+    wanted = handle.lower().lstrip("@")
+    query = select(CustomerRow).where(
+        func.lower(CustomerRow.handle).in_([wanted, f"@{wanted}"])
+        | func.lower(CustomerRow.handle).like(f"@{wanted}@%")
+    )
+    return session.scalars(query.order_by(CustomerRow.id)).all()
 
 
 def list_drafts(session: Session, mention_id: int) -> Sequence[DraftRow]:

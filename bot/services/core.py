@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.classify import Classifier
 from bot.config import WorkspaceConfig
 from bot.domain.errors import WorkflowError
 from bot.domain.model import Actor, Mention
@@ -35,9 +36,16 @@ class Services:
     config: WorkspaceConfig
     clock: Callable[[], datetime] = utcnow
     wake_outbox: Callable[[], None] = lambda: None
+    _classifier: Classifier | None = None
 
     def actor(self, user_id: str) -> Actor:
         return self.config.actor(user_id)
+
+    def classifier(self) -> Classifier:
+        """The process's classifier, built on first use (its models load lazily)."""
+        if self._classifier is None:
+            self._classifier = Classifier(self.config.classification)
+        return self._classifier
 
 
 @dataclass(frozen=True)

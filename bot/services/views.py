@@ -12,14 +12,21 @@ from bot.domain.model import OPEN_STATES, Department, Draft, Mention
 from bot.services.core import Services
 from storage import repo
 from storage.mapping import to_draft, to_mention
+from storage.models import MentionRow
 
 
 @dataclass(frozen=True)
 class Customer:
+    """The author, known as a person across their mentions."""
+
     handle: str
     name: str | None
     followers: int | None
     url: str | None
+    is_advocate: bool = False
+    ordinal: int = 1  # this is their Nth mention
+    previous_at: datetime | None = None
+    previous_intent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,9 @@ class Card:
     posted_on_network_at: datetime | None
     channel: str | None
     ts: str | None
+    intent: str | None = None
+    sentiment: float | None = None
+    priority: str | None = None
 
 
 def load_card(session: Session, services: Services, mention_id: int) -> Card:
@@ -43,14 +53,11 @@ def load_card(session: Session, services: Services, mention_id: int) -> Card:
     row = repo.get_mention(session, mention_id)
     if row is None:
         raise WorkflowError(f"There is no mention #{mention_id}.")
-    customer = repo.get_customer(session, row.customer_id)
     draft = repo.latest_draft(session, mention_id)
     return Card(
         mention=to_mention(row),
         url=row.url,
-        customer=Customer(customer.handle, customer.name, customer.followers, customer.url)
-        if customer
-        else None,
+        customer=_customer(session, row),
         department=services.config.department(row.department_key),
         draft=to_draft(draft) if draft else None,
         language=row.language,
@@ -58,6 +65,26 @@ def load_card(session: Session, services: Services, mention_id: int) -> Card:
         posted_on_network_at=row.posted_on_network_at,
         channel=row.card_channel,
         ts=row.card_ts,
+        intent=row.intent,
+        sentiment=row.sentiment,
+        priority=row.priority,
+    )
+
+
+def _customer(session: Session, row: MentionRow) -> Customer | None:
+    customer = repo.get_customer(session, row.customer_id)
+    if customer is None:
+        return None
+    count, previous = repo.customer_mentions_before(session, customer.id, row.id)
+    return Customer(
+        customer.handle,
+        customer.name,
+        customer.followers,
+        customer.url,
+        is_advocate=customer.is_advocate,
+        ordinal=count + 1,
+        previous_at=previous.received_at if previous else None,
+        previous_intent=previous.intent if previous else None,
     )
 
 

@@ -117,17 +117,23 @@ class SlackDriver:
         return self.send({"payload": json.dumps(payload)})
 
 
-def find_button(message: dict[str, Any], label: str) -> dict[str, Any]:
+def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every button on a message: in actions blocks and as section accessories."""
+    found = []
     for block in message.get("blocks") or []:
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
-            if element.get("type") == "button" and element["text"]["text"] == label:
-                return {**element, "block_id": block.get("block_id", "")}
-    labels = [
-        e["text"]["text"]
-        for b in message.get("blocks") or []
-        if b.get("type") == "actions"
-        for e in b.get("elements", [])
-    ]
+        elements = block.get("elements", []) if block.get("type") == "actions" else []
+        accessory = block.get("accessory") if block.get("type") == "section" else None
+        for element in [*elements, *([accessory] if accessory else [])]:
+            if element.get("type") == "button":
+                found.append({**element, "block_id": block.get("block_id", "")})
+    return found
+
+
+def find_button(message: dict[str, Any], label: str) -> dict[str, Any]:
+    for button in _buttons(message):
+        if button["text"]["text"] == label:
+            return button
+    labels = [b["text"]["text"] for b in _buttons(message)]
     raise AssertionError(f"no button “{label}” on the message; it has {labels}")
 
 
