@@ -60,6 +60,17 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import mentions from a JSON Lines or CSV file")
     importer.add_argument("file", type=Path)
     importer.set_defaults(handler=cmd_import)
+    route = commands.add_parser("route", help="routing: see where a post would go")
+    route_commands = route.add_subparsers(metavar="ACTION", required=True)
+    test = route_commands.add_parser(
+        "test", help="explain which department a post goes to, and why"
+    )
+    test.add_argument("text", help="the post's text")
+    test.add_argument("--network", default="other", help="network of the post (default: other)")
+    test.add_argument("--language", help="language code, when the source gives one")
+    test.add_argument("--followers", type=int, help="the author's followers")
+    test.add_argument("--author", help="the author's handle")
+    test.set_defaults(handler=cmd_route_test)
     export = commands.add_parser(
         "export", help="write mentions, drafts, publications and events as CSV"
     )
@@ -155,6 +166,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     counts = export_all(services, args.out)
     for name, count in counts.items():
         print(f"{args.out / (name + '.csv')}: {count} rows")
+    return 0
+
+
+def cmd_route_test(args: argparse.Namespace) -> int:
+    from bot.classify import Classifier
+    from bot.domain.model import Network
+    from bot.domain.routing import Facts, route
+
+    config = load_config(load_settings().chorus_config)
+    if args.network not in {n.value for n in Network}:
+        print(
+            f"chorus: --network must be one of {', '.join(n.value for n in Network)}",
+            file=sys.stderr,
+        )
+        return 2
+    verdict = Classifier(config.classification).classify(
+        args.text, language=args.language, followers=args.followers, is_advocate=False
+    )
+    facts = Facts(
+        args.text,
+        args.network,
+        verdict.language,
+        verdict.intent.value,
+        verdict.sentiment,
+        args.followers,
+        args.author,
+    )
+    decision = route(facts, config.department_list(), config.route_rules())
+    department = config.department(decision.department_key)
+    assert department is not None
+    print(f"→ {department.name} ({department.channel}): {decision.reason}")
+    print(
+        f"  language {verdict.language or 'unknown'} · sentiment {verdict.sentiment:+.2f} · "
+        f"intent {verdict.intent.value} · priority {verdict.priority.value} ({verdict.reason})"
+    )
     return 0
 
 

@@ -113,6 +113,7 @@ class WebhookMapping(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: Name
     network: Network | None = None
+    items: str | None = None  # dotted path to the list of posts, when a payload carries several
     fields: dict[str, str]
 
     @model_validator(mode="after")

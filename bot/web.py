@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from bot.listening_config import WebhookMapping
 from bot.services.core import Services
 from bot.services.ingest import FieldError, InvalidMentions, ingest, parse_mentions
+from bot.services.webhook_mapping import map_payload
 
 log = logging.getLogger("chorus.web")
 
@@ -52,13 +54,19 @@ class WebApp:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if path == "/slack/events" and self.slack is not None:
             return self.slack(environ, start_response)
-        if path == "/webhooks/mentions":
-            status, body = self.mentions(environ) if method == "POST" else _not_allowed("POST")
+        if path == "/webhooks/mentions" or path.startswith("/webhooks/mentions/"):
+            name = path.removeprefix("/webhooks/mentions").strip("/") or None
+            status, body = (
+                self.mentions(environ, name) if method == "POST" else _not_allowed("POST")
+            )
         elif path == "/healthz":
             status, body = self.health() if method in ("GET", "HEAD") else _not_allowed("GET")
         else:
             status, body = 404, {"error": f"nothing at {path}"}
         return _json(start_response, status, body)
+
+    def _mapping(self, name: str | None) -> WebhookMapping | None:
+        return next((w for w in self.services.config.webhooks if w.name == name), None)
 
     def health(self) -> Reply:
         try:
@@ -69,8 +77,9 @@ class WebApp:
             return 503, {"status": "unavailable", "error": "database unreachable"}
         return 200, {"status": "ok"}
 
-    def mentions(self, environ: dict[str, Any]) -> Reply:
-        """Accept one mention object or {"mentions": [...]}, signed per Standard Webhooks."""
+    def mentions(self, environ: dict[str, Any], mapping_name: str | None = None) -> Reply:
+        """Accept one mention object or {"mentions": [...]}, signed per Standard Webhooks;
+        on /webhooks/mentions/NAME, the payload of another tool, mapped by [[webhooks]]."""
         if self.webhook is None:
             return 503, {
                 "error": "webhooks are off: set CHORUS_WEBHOOK_SECRET (whsec_…) to accept them"
@@ -88,9 +97,12 @@ class WebApp:
             self.webhook.verify(body, headers, json_parse=False)
         except (WebhookVerificationError, ValueError, binascii.Error) as error:
             return 401, {"error": f"signature rejected: {error}"}
-        items, prefix, problem = _mention_items(body)
-        if problem:
-            return 400, {"errors": [{"field": problem.field, "message": problem.message}]}
+        mapping = self._mapping(mapping_name)
+        if mapping_name is not None and mapping is None:
+            return 404, {"error": f"no [[webhooks]] mapping named “{mapping_name}” in chorus.toml"}
+        items, prefix, problems = _mapped_items(mapping, body) if mapping else _mention_items(body)
+        if problems:
+            return 400, {"errors": [{"field": p.field, "message": p.message} for p in problems]}
         try:
             mentions = parse_mentions(items, prefix)
         except InvalidMentions as invalid:
@@ -100,22 +112,32 @@ class WebApp:
         return 202, {"accepted": result.accepted, "duplicates": result.duplicates}
 
 
-def _mention_items(body: bytes) -> tuple[list[Any], str, FieldError | None]:
+def _mapped_items(mapping: WebhookMapping, body: bytes) -> tuple[list[Any], str, list[FieldError]]:
+    """Return mention objects mapped from another tool's payload, or what is missing."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        return [], "", [FieldError("body", f"not valid JSON: {error}")]
+    items, errors = map_payload(mapping, data)
+    return items, "items" if mapping.items else "", errors
+
+
+def _mention_items(body: bytes) -> tuple[list[Any], str, list[FieldError]]:
     """Return the raw mention objects, the path prefix for their errors, or a problem."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as error:
-        return [], "", FieldError("body", f"not valid JSON: {error}")
+        return [], "", [FieldError("body", f"not valid JSON: {error}")]
     if isinstance(data, dict) and "mentions" in data:
         items = data["mentions"]
         if not isinstance(items, list) or not items:
-            return [], "", FieldError("mentions", "must be a non-empty list of mention objects")
+            return [], "", [FieldError("mentions", "must be a non-empty list of mention objects")]
         if len(items) > MAX_BATCH:
-            return [], "", FieldError("mentions", f"at most {MAX_BATCH} mentions per request")
-        return items, "mentions", None
+            return [], "", [FieldError("mentions", f"at most {MAX_BATCH} mentions per request")]
+        return items, "mentions", []
     if isinstance(data, dict):
-        return [data], "", None
-    return [], "", FieldError("body", 'must be a mention object or {"mentions": [...]}')
+        return [data], "", []
+    return [], "", [FieldError("body", 'must be a mention object or {"mentions": [...]}')]
 
 
 def _read_body(environ: dict[str, Any], limit: int) -> bytes | None:

@@ -11,12 +11,21 @@ from handlers import (
     chorus_command,
     commands,
     errors,
+    log_mention,
     review_actions,
     submissions,
 )
 from handlers.context import services_middleware
 
-SURFACES = (card_actions, review_actions, submissions, commands, chorus_command, errors)
+SURFACES = (
+    card_actions,
+    review_actions,
+    submissions,
+    commands,
+    chorus_command,
+    log_mention,
+    errors,
+)
 
 
 def build_app(

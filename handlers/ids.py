@@ -27,6 +27,11 @@ class Modal(StrEnum):
     MARK_POSTED = "mark_posted_modal"
     DISMISS = "dismiss_modal"
     TRANSFER = "transfer_modal"
+    LOG_MENTION = "log_mention_modal"
+
+
+class Shortcut(StrEnum):
+    LOG_MENTION = "log_customer_mention"
 
 
 class Block(StrEnum):

@@ -6,6 +6,7 @@ Feeds come from servers we do not control; every way a fetch goes wrong ends in 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import httpx
 from bot.sources.base import SourceError
 
 USER_AGENT = "Chorus/0.1 (+social listening)"
+ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 CHUNK = 64 * 1024
 
 
@@ -52,16 +54,16 @@ def fetch(
     shown = shown_url(url)
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise SourceError(f"{shown} is not an http:// or https:// URL")
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
-               "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
     try:
-        with httpx.Client(
-            timeout=timeout, follow_redirects=True, max_redirects=max_redirects, headers=headers
-        ) as client, client.stream("GET", url) as response:
+        with (
+            httpx.Client(
+                timeout=timeout,
+                follow_redirects=True,
+                max_redirects=max_redirects,
+                headers=_headers(etag, last_modified),
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
             return _read(response, shown, timeout, max_bytes, etag, last_modified)
     except httpx.TimeoutException:
         raise SourceError(f"{shown} timed out after {timeout:g} s") from None
@@ -73,6 +75,15 @@ def fetch(
         raise SourceError(f"could not connect to {shown}: {_reason(error)}") from None
     except httpx.HTTPError as error:
         raise SourceError(f"fetching {shown} failed: {_reason(error)}") from None
+
+
+def _headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def _read(
@@ -105,15 +116,13 @@ def _read(
 
 def _refuse_status(response: httpx.Response, shown: str) -> None:
     status = response.status_code
-    if status < 400 and status != 204:
+    if status < 400:
         return
     said = f"{shown} answered HTTP {status} {response.reason_phrase}".rstrip()
     if status == 429:
         wait = retry_after_seconds(response.headers.get("retry-after"))
         later = f"; it asks to retry after {wait:g} s" if wait is not None else ""
         raise RateLimited(said + later, wait)
-    if status == 204:
-        raise SourceError(f"{shown} answered HTTP 204 with no content")
     raise SourceError(said)
 
 
@@ -148,8 +157,12 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -165,9 +178,8 @@ def shown_url(url: str) -> str:
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
         return repr(url[:200])
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}"
 
 
 def _reason(error: Exception) -> str:

@@ -1,0 +1,112 @@
+"""A fake Mastodon server: the REST endpoints Chorus reads, answering with recorded responses.
+
+    with FakeMastodon() as mastodon:
+        source = MastodonSource(config(base_url=mastodon.url), {"MASTODON_TOKEN": mastodon.token})
+        mastodon.add_notification(fixture("mastodon", "new_mention.json"))
+        mastodon.fail("/api/v1/notifications", 429, {"X-RateLimit-Reset": "..."})
+
+Lists are kept newest first and honour since_id, min_id, max_id and limit as Mastodon does.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.support.fake_network import FakeNetwork, Reply, Request, fixture
+
+TOKEN = "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0"
+PUBLIC = ("/api/v1/instance", "/api/v2/instance")
+TAG_PREFIX = "/api/v1/timelines/tag/"
+
+
+def _id_key(value: Any) -> tuple[int, str]:
+    text = str(value)
+    return (len(text), text)
+
+
+def _window(items: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
+    """Mastodon's paging: newest first, after since_id/min_id, before max_id, at most limit."""
+    since = request.arg("since_id") or request.arg("min_id")
+    before = request.arg("max_id")
+    chosen = [
+        item
+        for item in sorted(items, key=lambda item: _id_key(item["id"]), reverse=True)
+        if (since is None or _id_key(item["id"]) > _id_key(since))
+        and (before is None or _id_key(item["id"]) < _id_key(before))
+    ]
+    limit = min(int(request.arg("limit") or 20), 40)
+    if request.arg("min_id") and not request.arg("since_id"):
+        return chosen[-limit:]  # min_id pages forward: the oldest page just after it
+    return chosen[:limit]
+
+
+class FakeMastodon(FakeNetwork):
+    def __init__(self, token: str = TOKEN) -> None:
+        super().__init__()
+        self.token = token
+        self.notifications: list[dict[str, Any]] = fixture("mastodon", "notifications.json")
+        self.tags: dict[str, list[dict[str, Any]]] = {
+            "acme": fixture("mastodon", "timeline_tag_acme.json")
+        }
+        self.searches: dict[str, list[dict[str, Any]]] = {
+            "acme export": fixture("mastodon", "search_acme_export.json")["statuses"]
+        }
+        self._errors: dict[str, Any] = fixture("mastodon", "errors.json")
+        self._data_lock = threading.Lock()
+
+    # What happens on the network between two polls.
+
+    def add_notification(self, notification: dict[str, Any]) -> None:
+        with self._data_lock:
+            self.notifications.append(notification)
+
+    def add_to_tag(self, tag: str, status: dict[str, Any]) -> None:
+        with self._data_lock:
+            self.tags.setdefault(tag.lower(), []).append(status)
+
+    def add_search_result(self, query: str, status: dict[str, Any]) -> None:
+        with self._data_lock:
+            self.searches.setdefault(query.lower(), []).append(status)
+
+    # Serving.
+
+    def error_body(self, status: int) -> Any:
+        return self._errors.get(str(status), {"error": f"HTTP {status}"})
+
+    def route(self, request: Request) -> Reply:
+        path = request.path
+        if path in PUBLIC:
+            return self._ok(fixture("mastodon", f"instance_{path.split('/')[2]}.json"))
+        if path.startswith(TAG_PREFIX):
+            tag = path.removeprefix(TAG_PREFIX).lower()
+            with self._data_lock:
+                return self._ok(_window(self.tags.get(tag, []), request))
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            return Reply(401, self.error_body(401))
+        return self._private(request)
+
+    def _private(self, request: Request) -> Reply:
+        with self._data_lock:
+            if request.path == "/api/v1/accounts/verify_credentials":
+                return self._ok(fixture("mastodon", "verify_credentials.json"))
+            if request.path == "/api/v1/notifications":
+                types = request.query.get("types[]")
+                kept = [n for n in self.notifications if not types or n["type"] in types]
+                return self._ok(_window(kept, request))
+            if request.path == "/api/v2/search":
+                statuses = self.searches.get((request.arg("q") or "").lower(), [])
+                limit = min(int(request.arg("limit") or 20), 40)
+                return self._ok({"accounts": [], "statuses": statuses[:limit], "hashtags": []})
+        return Reply(404, self.error_body(404))
+
+    def _ok(self, body: Any) -> Reply:
+        """A 200 with the rate-limit headers every Mastodon API answer carries."""
+        reset = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=5)
+        headers = {
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": "299",
+            "X-RateLimit-Reset": reset.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+        }
+        return Reply(200, body, headers)
