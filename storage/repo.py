@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,40 @@ def find_mention(session: Session, network: str, external_id: str) -> MentionRow
 def find_mention_by_url(session: Session, canonical_url: str) -> MentionRow | None:
     query = select(MentionRow).where(MentionRow.canonical_url == canonical_url)
     return session.scalars(query.limit(1)).first()
+
+
+def known_mentions(
+    session: Session, keys: set[tuple[str, str]], urls: set[str]
+) -> tuple[set[tuple[str, str]], set[str]]:
+    """Which (network, external_id) pairs and canonical URLs are already stored."""
+    found_keys: set[tuple[str, str]] = set()
+    found_urls: set[str] = set()
+    for chunk in _chunks(sorted(keys)):
+        query = select(MentionRow.network, MentionRow.external_id).where(
+            tuple_(MentionRow.network, MentionRow.external_id).in_(chunk)
+        )
+        found_keys.update((n, e) for n, e in session.execute(query))
+    for url_chunk in _chunks(sorted(urls)):
+        by_url = select(MentionRow.canonical_url).where(MentionRow.canonical_url.in_(url_chunk))
+        found_urls.update(u for u in session.scalars(by_url) if u)
+    return found_keys, found_urls
+
+
+def customers_by_handle(
+    session: Session, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], CustomerRow]:
+    """The customers with these (network, handle) pairs."""
+    found: dict[tuple[str, str], CustomerRow] = {}
+    for chunk in _chunks(sorted(keys)):
+        query = select(CustomerRow).where(
+            tuple_(CustomerRow.network, CustomerRow.handle).in_(chunk)
+        )
+        found.update(((c.network, c.handle), c) for c in session.scalars(query))
+    return found
+
+
+def _chunks(values: list[Any], size: int = 400) -> list[list[Any]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
 
 
 def add_mention(session: Session, row: MentionRow) -> MentionRow:

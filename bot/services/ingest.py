@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,19 +14,12 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from bot.classify import Classification, Classifier
-from bot.domain import workflow
 from bot.domain.limits import is_http_url
-from bot.domain.model import Department, Mention, Network
-from bot.domain.routing import Facts, RouteDecision, RouteRule, route
-from bot.domain.urls import canonical_url
+from bot.domain.model import Network
 from bot.services.core import Services
+from bot.services.intake import Intake, store_batch
 from storage import repo
-from storage.mapping import apply_mention
-from storage.models import CustomerRow, MentionRow
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -141,14 +133,14 @@ def ingest(
         now = services.clock()
         if webhook_id is not None and (seen := repo.seen_webhook(session, webhook_id)):
             return IngestResult(0, seen.accepted + seen.duplicates)
-        intake = _Intake(
+        intake = Intake(
             services.config.department_list(),
             services.config.route_rules(),
             services.classifier(),
             now,
             via,
         )
-        ids = [mid for m in mentions if (mid := _ingest_one(session, m, intake))]
+        ids = store_batch(session, mentions, intake)
         result = IngestResult(len(ids), len(mentions) - len(ids), tuple(ids))
         if webhook_id is not None and not repo.remember_webhook(
             session, webhook_id, now, result.accepted, result.duplicates
@@ -159,123 +151,3 @@ def ingest(
     if ids:
         services.wake_outbox()
     return result
-
-
-@dataclass(frozen=True)
-class _Intake:
-    """What every mention of one ingest call is weighed against."""
-
-    departments: list[Department]
-    rules: list[RouteRule]
-    classifier: Classifier
-    now: datetime
-    via: str
-
-
-def _ingest_one(session: Session, item: MentionIn, intake: _Intake) -> int | None:
-    canonical = canonical_url(item.url) if item.url else None
-    if _already_known(session, item, canonical):
-        return None
-    try:
-        with session.begin_nested():
-            row = _store(session, item, canonical, intake.now)
-    except IntegrityError:
-        return None  # the same post arrived at the same moment through another request
-    customer = repo.get_customer(session, row.customer_id)
-    verdict = intake.classifier.classify(
-        item.text,
-        language=item.language,
-        followers=customer.followers if customer else None,
-        is_advocate=bool(customer and customer.is_advocate),
-    )
-    row.language, row.sentiment = verdict.language, verdict.sentiment
-    row.intent, row.priority = verdict.intent.value, verdict.priority.value
-    decision = route(_facts(item, verdict, customer), intake.departments, intake.rules)
-    row.route_rule = decision.rule
-    outcome = workflow.route(
-        _as_new(row, item), decision.department_key, decision.reason, intake.now
-    )
-    apply_mention(row, outcome.mention)
-    _audit_arrival(session, row, item, decision, intake)
-    channel = next(d.channel for d in intake.departments if d.key == decision.department_key)
-    repo.add_outbox(session, "mention_card", channel, intake.now, mention_id=row.id)
-    return row.id
-
-
-def _already_known(session: Session, item: MentionIn, canonical: str | None) -> bool:
-    """The same post: same network id, or the same page once tracking is stripped."""
-    if repo.find_mention(session, item.network.value, item.external_id) is not None:
-        return True
-    return canonical is not None and repo.find_mention_by_url(session, canonical) is not None
-
-
-def _facts(item: MentionIn, verdict: Classification, customer: CustomerRow | None) -> Facts:
-    return Facts(
-        text=item.text,
-        network=item.network.value,
-        language=verdict.language,
-        intent=verdict.intent.value,
-        sentiment=verdict.sentiment,
-        followers=customer.followers if customer else None,
-        author=customer.handle if customer else None,
-    )
-
-
-def _audit_arrival(
-    session: Session, row: MentionRow, item: MentionIn, decision: RouteDecision, intake: _Intake
-) -> None:
-    repo.add_event(
-        session,
-        "received",
-        intake.now,
-        mention_id=row.id,
-        to_state="new",
-        via=intake.via,
-        source=item.source,
-    )
-    repo.add_event(
-        session,
-        "route",
-        intake.now,
-        mention_id=row.id,
-        from_state="new",
-        to_state="routed",
-        department=decision.department_key,
-        reason=decision.reason,
-        intent=row.intent,
-        priority=row.priority,
-    )
-
-
-def _store(session: Session, item: MentionIn, canonical: str | None, now: datetime) -> MentionRow:
-    customer_id = None
-    if item.author is not None:
-        author = item.author
-        customer = repo.save_customer(
-            session,
-            item.network.value,
-            author.handle,
-            now,
-            name=author.name,
-            url=author.url,
-            followers=author.followers,
-        )
-        customer_id = customer.id
-    row = MentionRow(
-        network=item.network.value,
-        external_id=item.external_id,
-        url=item.url,
-        canonical_url=canonical,
-        text=item.text,
-        language=item.language,
-        source=item.source,
-        customer_id=customer_id,
-        posted_on_network_at=item.created_at,
-        received_at=now,
-        state="new",
-    )
-    return repo.add_mention(session, row)
-
-
-def _as_new(row: MentionRow, item: MentionIn) -> Mention:
-    return Mention(row.id, item.network, item.external_id, item.text, row.received_at)

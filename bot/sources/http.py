@@ -131,7 +131,7 @@ def _body(response: httpx.Response, shown: str, timeout: float, max_bytes: int) 
     server trickling one byte a second never trips the per-read timeout)."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise SourceError(_too_large(shown, max_bytes, f"it announces {int(declared):,} bytes"))
+        raise SourceError(_too_large(shown, max_bytes, f"it announces {int(declared)} bytes"))
     deadline = time.monotonic() + timeout
     chunks: list[bytes] = []
     size = 0
@@ -147,7 +147,7 @@ def _body(response: httpx.Response, shown: str, timeout: float, max_bytes: int) 
 
 def _too_large(shown: str, max_bytes: int, detail: str) -> str:
     return (
-        f"{shown} is larger than {max_bytes:,} bytes ({detail}); "
+        f"{shown} is larger than {max_bytes} bytes ({detail}); "
         "raise the source's max_bytes if this feed is really that big"
     )
 
