@@ -5,11 +5,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from lingua import LanguageDetector, LanguageDetectorBuilder
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bot.domain.classification import Intent, Priority, assess
 from bot.listening_config import ClassificationConfig
+
+
+def known_languages(codes: list[str]) -> list[Language]:
+    """The lingua languages for ISO 639-1 codes; raise ValueError naming an unknown one."""
+    languages = []
+    for code in codes:
+        try:
+            languages.append(Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())))
+        except (AttributeError, ValueError):
+            raise ValueError(f"“{code}” is not a language code lingua knows") from None
+    return languages
 
 
 @dataclass(frozen=True)
@@ -33,10 +44,11 @@ class Classifier:
     def _detector(self) -> LanguageDetector:
         with self._lock:
             if self._languages is None:
-                # Low-accuracy mode reads short posts well enough and keeps memory small.
-                self._languages = (
-                    LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-                )
+                # High accuracy: low-accuracy mode takes short English posts for Italian.
+                # Memory grows with each language, so only the configured ones are known.
+                self._languages = LanguageDetectorBuilder.from_languages(
+                    *known_languages(self.config.languages)
+                ).build()
             return self._languages
 
     def language(self, text: str) -> str | None:

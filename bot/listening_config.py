@@ -127,6 +127,25 @@ class WebhookMapping(BaseModel):
 
 class ClassificationConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # Languages Chorus tells apart (ISO 639-1). Each Latin-script one adds about 35 MB of
+    # language model; list the ones your customers write in. Posts in other languages get the closest one
+    # of these, or none, unless the source says which language it is.
+    languages: list[Annotated[str, StringConstraints(to_lower=True, pattern=r"^[a-zA-Z]{2}$")]] = [
+        "en", "fr", "de", "es",
+        # Languages with a script of their own cost nothing until a post in it arrives.
+        "ja", "zh", "ko", "ru", "ar", "el", "he", "th",
+    ]  # fmt: skip
+
+    @field_validator("languages")
+    @classmethod
+    def _lingua_knows(cls, codes: list[str]) -> list[str]:
+        from lingua import IsoCode639_1
+
+        unknown = [code for code in codes if not hasattr(IsoCode639_1, code.upper())]
+        if unknown:
+            raise ValueError(f"“{unknown[0]}” is not an ISO 639-1 language code Chorus knows")
+        return codes
+
     urgent_terms: list[str] = ["lawyer", "lawsuit", "cancel my account", "data breach", "scam"]
     high_reach_followers: Annotated[int, Field(gt=0)] = 10_000
 

@@ -27,8 +27,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def canonical_url(url: str) -> str | None:
-    """Return the URL with case, default ports, fragments, trailing slashes and tracking
-    parameters normalised away, or None when it is not an http(s) URL."""
+    """Return the URL with case, default ports, trailing slashes and tracking parameters
+    normalised away, or None when it is not an http(s) URL. The fragment stays: it tells
+    apart comments on one page ("#comment-12")."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -47,7 +48,7 @@ def canonical_url(url: str) -> str | None:
         )
     )
     # http and https of the same page are the same post.
-    return urlunsplit(("https", host, path, query, ""))
+    return urlunsplit(("https", host, path, query, parts.fragment))
 
 
 def _is_tracking(name: str) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,7 @@ from bot.domain.model import Department, Mention
 from bot.domain.routing import Facts, RouteRule, route
 from bot.domain.urls import canonical_url
 from storage import repo
-from storage.models import CustomerRow, MentionRow
+from storage.models import CustomerRow, EventRow, MentionRow, OutboxRow
 
 if TYPE_CHECKING:
     from bot.services.ingest import MentionIn
@@ -53,9 +54,7 @@ def _fast(session: Session, items: Sequence[MentionIn], intake: Intake) -> list[
     rows = [_new_row(item, _customer_of(item, customers), intake) for item in fresh]
     session.add_all(rows)
     session.flush()
-    for item, row in zip(fresh, rows, strict=True):
-        _after_insert(session, row, item, intake)
-    session.flush()
+    _audit_and_queue(session, fresh, rows, intake)
     return [row.id for row in rows]
 
 
@@ -167,28 +166,67 @@ def _facts(item: MentionIn, verdict: Classification, customer: CustomerRow | Non
     )
 
 
-def _after_insert(session: Session, row: MentionRow, item: MentionIn, intake: Intake) -> None:
-    """Audit the arrival and the routing, and queue the card for the department's channel."""
-    repo.add_event(
-        session,
-        "received",
-        intake.now,
-        mention_id=row.id,
-        to_state="new",
-        via=intake.via,
-        source=item.source,
-    )
-    repo.add_event(
-        session,
-        "route",
-        intake.now,
-        mention_id=row.id,
-        from_state="new",
-        to_state=row.state,
-        department=row.department_key,
-        reason=row.route_reason,
-        intent=row.intent,
-        priority=row.priority,
-    )
-    channel = next(d.channel for d in intake.departments if d.key == row.department_key)
-    repo.add_outbox(session, "mention_card", channel, intake.now, mention_id=row.id)
+def _audit_and_queue(
+    session: Session, items: Sequence[MentionIn], rows: Sequence[MentionRow], intake: Intake
+) -> None:
+    """Audit each arrival and its routing, and queue each card for its department's channel.
+
+    Plain multi-row INSERTs: these rows are written once and never loaded in this session.
+    """
+    if not rows:
+        return
+    channels = {d.key: d.channel for d in intake.departments}
+    events, cards = [], []
+    for item, row in zip(items, rows, strict=True):
+        events.append(
+            _event(
+                row, "received", intake.now, None, "new", {"via": intake.via, "source": item.source}
+            )
+        )
+        events.append(
+            _event(
+                row,
+                "route",
+                intake.now,
+                "new",
+                row.state,
+                {
+                    "department": row.department_key,
+                    "reason": row.route_reason,
+                    "intent": row.intent,
+                    "priority": row.priority,
+                },
+            )
+        )
+        cards.append(
+            {
+                "kind": "mention_card",
+                "channel": channels[row.department_key or ""],
+                "mention_id": row.id,
+                "payload": {},
+                "created_at": intake.now,
+                "next_attempt_at": intake.now,
+                "attempts": 0,
+            }
+        )
+    session.execute(insert(EventRow), events)
+    session.execute(insert(OutboxRow), cards)
+
+
+def _event(
+    row: MentionRow,
+    kind: str,
+    now: datetime,
+    before: str | None,
+    after: str,
+    detail: dict[str, object],
+) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "at": now,
+        "actor": None,
+        "mention_id": row.id,
+        "from_state": before,
+        "to_state": after,
+        "detail": detail,
+    }

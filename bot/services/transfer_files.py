@@ -15,7 +15,7 @@ from bot.services.core import Services
 from bot.services.ingest import InvalidMentions, MentionIn, ingest, parse_mentions
 from storage.models import Base, CustomerRow, DraftRow, EventRow, MentionRow, PublicationRow
 
-BATCH = 200
+BATCH = 500
 AUTHOR_COLUMNS = ("handle", "name", "followers", "url")
 
 

@@ -54,27 +54,30 @@ def fetch(
     shown = shown_url(url)
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise SourceError(f"{shown} is not an http:// or https:// URL")
+    client = httpx.Client(
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=max_redirects,
+        headers=_headers(etag, last_modified),
+    )
     try:
-        with (
-            httpx.Client(
-                timeout=timeout,
-                follow_redirects=True,
-                max_redirects=max_redirects,
-                headers=_headers(etag, last_modified),
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
+        with client, client.stream("GET", url) as response:
             return _read(response, shown, timeout, max_bytes, etag, last_modified)
-    except httpx.TimeoutException:
-        raise SourceError(f"{shown} timed out after {timeout:g} s") from None
-    except httpx.TooManyRedirects:
-        raise SourceError(f"{shown} redirects more than {max_redirects} times") from None
-    except httpx.UnsupportedProtocol:
-        raise SourceError(f"{shown} redirects to a URL that is not http:// or https://") from None
-    except httpx.ConnectError as error:
-        raise SourceError(f"could not connect to {shown}: {_reason(error)}") from None
     except httpx.HTTPError as error:
-        raise SourceError(f"fetching {shown} failed: {_reason(error)}") from None
+        raise SourceError(_explain(error, shown, timeout, max_redirects)) from None
+
+
+def _explain(error: httpx.HTTPError, shown: str, timeout: float, max_redirects: int) -> str:
+    """One sentence for what httpx raised."""
+    if isinstance(error, httpx.TimeoutException):
+        return f"{shown} timed out after {timeout:g} s"
+    if isinstance(error, httpx.TooManyRedirects):
+        return f"{shown} redirects more than {max_redirects} times"
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return f"{shown} redirects to a URL that is not http:// or https://"
+    if isinstance(error, httpx.ConnectError):
+        return f"could not connect to {shown}: {_reason(error)}"
+    return f"fetching {shown} failed: {_reason(error)}"
 
 
 def _headers(etag: str | None, last_modified: str | None) -> dict[str, str]:

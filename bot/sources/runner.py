@@ -66,7 +66,9 @@ def poll_source(services: Services, source: Source, now: datetime | None = None)
 
 
 def _is_due(state: SourceStateRow, now: datetime, every_minutes: float) -> bool:
-    if state.next_poll_at is None:
+    """A healthy source polls whenever its job runs (the scheduler paces it, and a restart
+    polls at once); a failing one waits out its back-off, across restarts too."""
+    if not state.failures or state.next_poll_at is None:
         return True
     grace = min(DUE_GRACE, timedelta(minutes=every_minutes) / 2)
     return now + grace >= state.next_poll_at

@@ -287,6 +287,26 @@ def test_the_language_of_a_post_is_detected(
     assert verdict.language == language
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How do I export my data to CSV?",
+        "How do I export my data to a CSV file for my accountant?",
+        "Where is my refund?",
+        "Is the export broken for anyone else?",
+        "What time does the webinar start on Thursday?",
+    ],
+)
+def test_a_short_english_post_is_never_given_another_language(
+    classifier: Classifier, text: str
+) -> None:
+    """Short posts are the norm; "don't know" is fine, a wrong language is not (routing
+    rules and the card rely on it)."""
+    verdict = classifier.classify(text, language=None, followers=None, is_advocate=False)
+
+    assert verdict.language in ("en", None)
+
+
 def test_a_language_the_source_gives_is_trusted(classifier: Classifier) -> None:
     french = "Bonjour, je n'arrive pas à exporter mes données depuis hier"
 

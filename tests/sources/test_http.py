@@ -10,7 +10,7 @@ import pytest
 
 from bot.sources.base import SourceError
 from bot.sources.http import USER_AGENT, RateLimited, fetch, retry_after_seconds, shown_url
-from tests.support.feed_server import FeedServer, fixture
+from tests.support.feed_server import FeedServer, Route, fixture
 
 FEED = fixture("wordpress-comments.xml")
 MODIFIED = "Fri, 20 Nov 2026 10:42:17 GMT"
@@ -108,3 +108,9 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
 def test_errors_never_show_tokens_from_the_url() -> None:
     shown = shown_url("https://user:secret@alerts.example/feeds/123?token=abc")
     assert shown == "https://alerts.example/feeds/123"
+
+
+def test_a_redirect_to_a_local_file_is_refused(feeds: FeedServer) -> None:
+    feeds.routes["/moved"] = Route(b"", 302, {"Location": "file:///etc/passwd"})
+    with pytest.raises(SourceError, match="redirects to a URL that is not http"):
+        fetch(feeds.url("/moved"), timeout=2, max_bytes=1024)

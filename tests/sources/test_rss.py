@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def feeds() -> Iterator[FeedServer]:
         yield server
 
 
-def rss(url: str, **options: object) -> RssSource:
+def rss(url: str, **options: Any) -> RssSource:
     return RssSource(SourceConfig(name="blog-comments", kind="rss", url=url, **options))
 
 

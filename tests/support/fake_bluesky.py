@@ -17,6 +17,8 @@ import threading
 import time
 from typing import Any
 
+from bot.listening_config import SourceConfig
+from bot.sources.bluesky import BlueskySource
 from tests.support.fake_network import FakeNetwork, Reply, Request, fixture
 
 APP_PASSWORD = "k2x7-4fqa-mz3d-9wbe"
@@ -149,3 +151,20 @@ class FakeBluesky(FakeNetwork):
         kept.sort(key=lambda n: n["indexedAt"], reverse=True)
         page, cursor = _page(kept, request)
         return {"notifications": page, "priority": False, **({"cursor": cursor} if cursor else {})}
+
+
+def bluesky_source(
+    server: FakeBluesky, env: dict[str, str] | None = None, **settings: Any
+) -> BlueskySource:
+    """The brand's Bluesky source pointed at `server`: its mentions and "acme export"."""
+    values: dict[str, Any] = {
+        "name": "brand-on-bluesky",
+        "kind": "bluesky",
+        "base_url": server.url,
+        "handle": server.handle,
+        "app_password_env": "BSKY_APP_PASSWORD",
+        "search_terms": ["acme export"],
+        **settings,
+    }
+    env = {"BSKY_APP_PASSWORD": server.app_password} if env is None else env
+    return BlueskySource(SourceConfig(**values), env)

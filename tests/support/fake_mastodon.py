@@ -14,6 +14,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.listening_config import SourceConfig
+from bot.sources.mastodon import MastodonSource
 from tests.support.fake_network import FakeNetwork, Reply, Request, fixture
 
 TOKEN = "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0"
@@ -110,3 +112,20 @@ class FakeMastodon(FakeNetwork):
             "X-RateLimit-Reset": reset.isoformat(timespec="microseconds").replace("+00:00", "Z"),
         }
         return Reply(200, body, headers)
+
+
+def mastodon_source(
+    server: FakeMastodon, env: dict[str, str] | None = None, **settings: Any
+) -> MastodonSource:
+    """The brand's Mastodon source pointed at `server`: mentions, #acme and "acme export"."""
+    values: dict[str, Any] = {
+        "name": "brand-on-mastodon",
+        "kind": "mastodon",
+        "base_url": server.url,
+        "access_token_env": "MASTODON_TOKEN",
+        "hashtags": ["acme"],
+        "search_terms": ["acme export"],
+        **settings,
+    }
+    env = {"MASTODON_TOKEN": server.token} if env is None else env
+    return MastodonSource(SourceConfig(**values), env)

@@ -55,9 +55,10 @@ class FakeNetwork:
         self.requests: list[Request] = []
         self._failures: dict[str, _Failure] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -113,39 +114,46 @@ class FakeNetwork:
         return self.route(request)
 
 
-def _handler_for(fake: FakeNetwork) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            """Stay quiet: `fake.requests` is the log."""
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
 
-        def do_GET(self) -> None:
-            self._serve()
+    def __init__(self, fake: FakeNetwork) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.fake = fake
 
-        def do_POST(self) -> None:
-            self._serve()
 
-        def _serve(self) -> None:
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw.strip().startswith(b"{") else raw.decode() or None
-            request = Request(
-                self.command,
-                parts.path.rstrip("/") or "/",
-                parse_qs(parts.query, keep_blank_values=True),
-                {name.lower(): value for name, value in self.headers.items()},
-                body,
-            )
-            reply = fake.answer(request)
-            payload = json.dumps(reply.body).encode()
-            self.send_response_only(reply.status)
-            if "Date" not in reply.headers:  # a test may pin the server's clock
-                self.send_header("Date", self.date_time_string())
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
 
-    return Handler
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: `fake.requests` is the log."""
+
+    def do_GET(self) -> None:
+        self._send(self.server.fake.answer(self._request()))
+
+    def do_POST(self) -> None:
+        self._send(self.server.fake.answer(self._request()))
+
+    def _request(self) -> Request:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return Request(
+            self.command,
+            parts.path.rstrip("/") or "/",
+            parse_qs(parts.query, keep_blank_values=True),
+            {name.lower(): value for name, value in self.headers.items()},
+            json.loads(raw) if raw.strip().startswith(b"{") else raw.decode() or None,
+        )
+
+    def _send(self, reply: Reply) -> None:
+        payload = json.dumps(reply.body).encode()
+        self.send_response_only(reply.status)
+        if "Date" not in reply.headers:  # a test may pin the server's clock
+            self.send_header("Date", self.date_time_string())
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)

@@ -3,6 +3,7 @@ a feed can give (redirect loops, slowness, 50 MB, 429, 500, an HTML page)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -155,10 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _slow(self) -> None:
         self.server.feeds.stopping.wait(self.server.feeds.slow_seconds)
-        try:
+        with contextlib.suppress(OSError):  # the client gave up long ago, as it should
             self._answer(Route(fixture("wordpress-comments.xml"), 200))
-        except OSError:
-            pass  # the client gave up long ago, as it should
 
     def _huge(self) -> None:
         """50 MB of a feed-looking body, generated chunk by chunk, never held in memory."""
@@ -167,11 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/huge-declared":
             self.send_header("Content-Length", str(HUGE_BYTES))
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client stops reading at its cap, as it should
             for chunk in _huge_chunks():
                 self.wfile.write(chunk)
-        except OSError:
-            pass  # the client stopped reading at its cap, as it should
 
 
 def _huge_chunks(size: int = HUGE_BYTES) -> Iterator[bytes]:

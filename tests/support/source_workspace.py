@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.config import parse_config
 from bot.main import build
 from bot.standin import SlackStandIn
-from tests.support.workspace import CONFIG_TOML, Workspace, make_settings
 from tests.support.slack import SlackDriver
+from tests.support.workspace import CONFIG_TOML, Workspace, make_settings
 
 
 def rss_table(name: str, url: str, every_minutes: float = 5, backfill_hours: float = 24) -> str:
