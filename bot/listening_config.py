@@ -128,8 +128,8 @@ class WebhookMapping(BaseModel):
 class ClassificationConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     # Languages Chorus tells apart (ISO 639-1). Each Latin-script one adds about 35 MB of
-    # language model; list the ones your customers write in. Posts in other languages get the closest one
-    # of these, or none, unless the source says which language it is.
+    # language model; list the ones your customers write in. A post in another language gets
+    # the closest of these, or none, unless its source says which language it is.
     languages: list[Annotated[str, StringConstraints(to_lower=True, pattern=r"^[a-zA-Z]{2}$")]] = [
         "en", "fr", "de", "es",
         # Languages with a script of their own cost nothing until a post in it arrives.

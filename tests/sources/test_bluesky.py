@@ -3,6 +3,7 @@ once each with their authors and links, Chorus signs in once, and the posts beco
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -113,6 +114,21 @@ def test_posts_are_mapped_with_their_links_authors_and_languages(bluesky: FakeBl
     assert carla.text == "Acme export saved my week.\nThank you, whoever built the CSV option!"
     assert carla.author.handle == "@carla.studio"
     assert {mention.source for mention in poll.mentions} == {"brand-on-bluesky"}
+
+
+def test_a_burst_bigger_than_a_page_comes_in_whole(bluesky: FakeBluesky) -> None:
+    source = bluesky_source(bluesky, mentions=False)
+    first = first_poll(source)
+    for n in range(60):  # a search page holds 50
+        post = copy.deepcopy(fixture("bluesky", "new_search_post.json"))
+        post["uri"] = post["uri"].replace("3lbqvb2kzfs2a", f"3lbqvb2kzfs{n:02d}")
+        post["record"]["createdAt"] = post["indexedAt"] = f"2026-11-20T10:{n:02d}:00.000Z"
+        bluesky.add_search_result("acme export", post)
+
+    second = source.poll(first.cursor, BACKFILL_START)
+
+    assert len(second.mentions) == 60 and len(set(ids(second))) == 60
+    assert [r.arg("cursor") for r in bluesky.requests_to(SEARCH)[1:]] == [None, "50"]
 
 
 def test_chorus_signs_in_once_and_keeps_its_session_between_polls(bluesky: FakeBluesky) -> None:

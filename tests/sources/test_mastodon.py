@@ -3,6 +3,7 @@ search come in once each, as plain text with their authors, and become cards in 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -94,6 +95,23 @@ def test_a_second_poll_brings_only_what_is_new_since_the_cursor(mastodon: FakeMa
         CARLA_TAG_POST
     )
     assert second.cursor["mentions"] == "31850" and second.skipped == 0
+
+
+def test_a_burst_bigger_than_a_page_comes_in_whole(mastodon: FakeMastodon) -> None:
+    source = mastodon_source(mastodon, hashtags=[], search_terms=[])
+    first = first_poll(source)
+    for n in range(45):  # Mastodon pages hold 40
+        note = copy.deepcopy(fixture("mastodon", "new_mention.json"))
+        note["id"] = note["status"]["id"] = str(40000 + n)
+        mastodon.add_notification(note)
+
+    second = source.poll(first.cursor, BACKFILL_START)
+
+    assert ids(second) == [str(40000 + n) for n in range(45)]
+    assert [r.arg("max_id") for r in mastodon.requests_to("/api/v1/notifications")[1:]] == [
+        None,
+        "40005",
+    ]
 
 
 def test_a_poll_with_nothing_new_brings_nothing_and_keeps_the_cursor(
