@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--followers", type=int, help="the author's followers")
     test.add_argument("--author", help="the author's handle")
     test.set_defaults(handler=cmd_route_test)
+    sources = commands.add_parser(
+        "sources", help="each source's health: last success, last error, mentions brought in"
+    )
+    sources.set_defaults(handler=cmd_sources)
     export = commands.add_parser(
         "export", help="write mentions, drafts, publications and events as CSV"
     )
@@ -166,6 +170,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     counts = export_all(services, args.out)
     for name, count in counts.items():
         print(f"{args.out / (name + '.csv')}: {count} rows")
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from bot.sources.health import format_health_text, source_health
+
+    settings = load_settings()
+    services = _offline_services(settings, load_config(settings.chorus_config))
+    print(format_health_text(source_health(services), services.clock()))
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from bot.services.core import Services
 from bot.services.outbox import OutboxWorker
 from bot.services.workspace import sync_workspace
 from bot.settings import Settings, SettingsError
+from bot.sources.runner import build_sources
+from bot.sources.scheduler import SourceScheduler
 from bot.web import WebApp
 from handlers.app import build_app
 from handlers.outbox_render import outbox_renderer
@@ -84,10 +87,12 @@ def serve(chorus: Chorus) -> None:
     """Serve HTTP (and Socket Mode when configured) until interrupted."""
     settings = chorus.settings
     socket = _start_socket_mode(chorus) if settings.mode == "socket" else None
+    scheduler = SourceScheduler(chorus.services, build_sources(chorus.services.config, os.environ))
     server = create_server(
         chorus.web, host=settings.chorus_host, port=settings.chorus_port, threads=8, ident="chorus"
     )
     chorus.worker.start()
+    scheduler.start()
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     log.info(
         "Chorus is listening on http://%s:%s (%s mode)",
@@ -100,6 +105,7 @@ def serve(chorus: Chorus) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        scheduler.shutdown()  # lets polls under way record what they brought in
         if socket is not None:
             socket.close()  # type: ignore[no-untyped-call]
         chorus.worker.stop()

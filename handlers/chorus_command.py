@@ -7,10 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.services.customers import customer_history
+from bot.sources.health import source_health
 from handlers.commands import CHORUS_HELP, usage
 from handlers.context import services_of
 from handlers.customer_view import build_customer_history
 from handlers.ids import Command
+from handlers.sources_view import build_health_message
 
 
 def handle_chorus_command(
@@ -25,6 +27,11 @@ def handle_chorus_command(
             words[1], customer_history(services, words[1]), services.clock()
         )
         respond(text=text, blocks=blocks, response_type="ephemeral")
+        return
+    if verb == "sources" and len(words) == 1:
+        services = services_of(context)
+        text, blocks = build_health_message(source_health(services), services.clock())
+        ack(response_type="ephemeral", text=text, blocks=blocks)
         return
     usage(ack, CHORUS_HELP, "" if verb in ("", "help") else " ".join(words))
 

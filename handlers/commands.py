@@ -42,6 +42,7 @@ CHORUS_HELP = (
     "3. Post the reply on the network and click *Mark as posted* with its link.\n"
     "Plain messages in a card's thread stay internal.\n"
     "• `/chorus customer @handle` shows a customer's history and how each mention was answered\n"
+    "• `/chorus sources` shows each source's health: last success, last error, mentions in\n"
     "Commands: `/claim`, `/draft`, `/mentions`, `/chorus help`."
 )
 

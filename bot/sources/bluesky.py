@@ -185,7 +185,7 @@ def _read_search(client: Client, term: str, harvest: _Harvest) -> None:
         found = client.app.bsky.feed.search_posts(params=params)
         return found.posts, found.cursor
 
-    for post in _collect(fetch, window.start, post_time):
+    for post in reversed(_collect(fetch, window.start, post_time)):
         harvest.add(window, post.uri, post_time(post), post.author, post.record)
     harvest.cursor[key] = window.dump()
 
@@ -200,7 +200,7 @@ def _read_notifications(client: Client, harvest: _Harvest) -> None:
         found = client.app.bsky.notification.list_notifications(params=params)
         return found.notifications, found.cursor
 
-    for note in _collect(fetch, window.start, post_time):
+    for note in reversed(_collect(fetch, window.start, post_time)):
         if note.reason in REASONS:
             harvest.add(window, note.uri, post_time(note), note.author, note.record)
     harvest.cursor["mentions"] = window.dump()

@@ -30,7 +30,7 @@ from bot.sources.mastodon_posts import Json, to_mention, when_posted
 from bot.sources.social import Harvest, rate_limit_wait, short, try_again
 
 PAGE = 40  # Mastodon's largest page
-MAX_PAGES = 5  # per timeline and poll: at most 200 new items before the next poll
+MAX_PAGES = 5  # per timeline and poll: 200 items, the rest at the next poll
 
 
 class MastodonSource:
@@ -127,7 +127,7 @@ def _read_mentions(client: Mastodon, harvest: _Harvest) -> None:
     since_id = harvest.cursor.get("mentions")
     notes = _newest(lambda **page: client.notifications(types=["mention"], **page), since_id)
     harvest.advance("mentions", [note["id"] for note in notes])
-    for note in notes:
+    for note in reversed(notes):
         if note.get("type") == "mention" and note.get("status"):
             harvest.add(note["status"], first=since_id is None)
 
@@ -137,7 +137,7 @@ def _read_hashtag(client: Mastodon, tag: str, harvest: _Harvest) -> None:
     since_id = harvest.cursor.get(key)
     statuses = _newest(lambda **page: client.timeline_hashtag(tag, **page), since_id)
     harvest.advance(key, [status["id"] for status in statuses])
-    for status in statuses:
+    for status in reversed(statuses):
         harvest.add(status, first=since_id is None)
 
 
@@ -147,23 +147,26 @@ def _read_search(client: Mastodon, term: str, harvest: _Harvest) -> None:
     seen = harvest.cursor.get(key)
     found = client.search_v2(term, resolve=False, result_type="statuses")["statuses"]
     harvest.advance(key, [status["id"] for status in found])
-    for status in found:
+    for status in reversed(found):
         if seen is None or _id_key(status["id"]) > _id_key(seen):
             harvest.add(status, first=seen is None)
 
 
 def _newest(fetch: Callable[..., list[Any]], since_id: str | None) -> list[Any]:
-    """Everything after `since_id`, newest first, paging back while pages come back full;
-    without a since_id (a first poll), the newest page only."""
+    """What came after `since_id`, newest first. Pages go forward from the cursor (min_id),
+    so a burst bigger than MAX_PAGES pages is finished at the next poll, never skipped.
+    A first poll (no cursor) reads the newest page only."""
+    if since_id is None:
+        return list(fetch(limit=PAGE))
     items: list[Any] = []
-    max_id = None
+    after = since_id
     for _ in range(MAX_PAGES):
-        page = list(fetch(since_id=since_id, max_id=max_id, limit=PAGE))
+        page = list(fetch(min_id=after, limit=PAGE))
         items.extend(page)
-        if since_id is None or len(page) < PAGE:
+        if len(page) < PAGE:
             break
-        max_id = page[-1]["id"]
-    return items
+        after = max((str(item["id"]) for item in page), key=_id_key)
+    return sorted(items, key=lambda item: _id_key(item["id"]), reverse=True)
 
 
 class _Harvest(Harvest):
@@ -182,13 +185,17 @@ class _Harvest(Harvest):
         """Keep a status as a mention: the original of a boost, never the brand's own post,
         and on a first poll nothing older than the backfill window."""
         original: Json = status.get("reblog") or status
-        if self.has(str(original["id"])):
-            return
-        own = self.brand_id is not None and str(original["account"]["id"]) == self.brand_id
-        if own or (first and when_posted(original) < self.since):
+        try:
+            if self.has(str(original["id"])):
+                return
+            own = self.brand_id is not None and str(original["account"]["id"]) == self.brand_id
+            left_out = own or (first and when_posted(original) < self.since)
+        except (KeyError, TypeError, ValueError):
+            left_out = True  # a status missing its id, author or time cannot be a mention
+        if left_out:
             self.skipped += 1
-            return
-        self.keep(lambda: to_mention(original, self.config))
+        else:
+            self.keep(lambda: to_mention(original, self.config))
 
 
 def _status(error: MastodonError) -> Any:

@@ -376,3 +376,12 @@ def test_the_classifier_applies_the_configured_urgent_terms_and_reach(
     assert default.priority is not Priority.URGENT
     reach = custom.classify("Nice work on the release", language="en", followers=800, is_advocate=False)
     assert (reach.priority, reach.reason) == (Priority.HIGH, "from an account with 800 followers")
+
+
+def test_only_the_configured_languages_are_told_apart() -> None:
+    italian = "Ciao, l'esportazione dei dati non funziona più da ieri. Potete aiutarmi?"
+    with_italian = Classifier(ClassificationConfig(languages=["en", "it"]))
+    without = Classifier(ClassificationConfig(languages=["en", "fr"]))
+
+    assert with_italian.classify(italian, language=None, followers=None, is_advocate=False).language == "it"
+    assert without.classify(italian, language=None, followers=None, is_advocate=False).language != "it"

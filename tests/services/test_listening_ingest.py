@@ -196,7 +196,7 @@ def test_the_same_post_from_a_feed_and_a_webhook_is_one_mention(any_workspace: W
         )
     )
 
-    reply = ws.receive(mention("109412", url="HTTP://Social.Example/@ana/109412#replies"))
+    reply = ws.receive(mention("109412", url="HTTP://Social.Example/@ana/109412/?utm_medium=feed"))
 
     assert reply == {"accepted": 0, "duplicates": 1}
     assert [r.network for r in rows(ws)] == ["blog"]

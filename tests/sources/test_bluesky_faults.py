@@ -3,6 +3,7 @@ server asked for, and every other fault is one clear sentence for the source's h
 
 from __future__ import annotations
 
+import copy
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from bot.sources.base import Poll, SourceError
 from bot.sources.bluesky import BlueskySource
 from bot.sources.http import RateLimited
 from tests.support.fake_bluesky import FakeBluesky, bluesky_source
+from tests.support.fake_network import fixture
 
 BACKFILL_START = datetime(2026, 11, 19, 10, 0, tzinfo=UTC)
 SEARCH = "/xrpc/app.bsky.feed.searchPosts"
@@ -138,3 +140,18 @@ def test_an_unreachable_server_is_a_clear_sentence() -> None:
 
     with pytest.raises(SourceError, match=rf"^could not reach 127.0.0.1:{port}: "):
         source.poll({}, BACKFILL_START)
+
+
+def test_an_empty_post_is_skipped_and_the_rest_still_come_in(bluesky: FakeBluesky) -> None:
+    source = bluesky_source(bluesky, mentions=False)
+    first = first_poll(source)
+    empty = copy.deepcopy(fixture("bluesky", "new_search_post.json"))
+    empty["uri"] = empty["uri"].replace("3lbqvb2kzfs2a", "3lbqvb2kzfs3b")
+    empty["record"]["text"] = "   "
+    bluesky.add_search_result("acme export", empty)
+    bluesky.add_search_result("acme export", fixture("bluesky", "new_search_post.json"))
+
+    second = source.poll(first.cursor, BACKFILL_START)
+
+    assert ids(second) == ["at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3lbqvb2kzfs2a"]
+    assert second.skipped == 1

@@ -90,10 +90,8 @@ def test_a_second_poll_brings_only_what_is_new_since_the_cursor(mastodon: FakeMa
     second = source.poll(first.cursor, BACKFILL_START)
 
     assert ids(second) == ["113531000000000500", "113531000000000510", "113531000000000520"]
-    assert mastodon.requests_to("/api/v1/notifications")[-1].arg("since_id") == "31800"
-    assert mastodon.requests_to("/api/v1/timelines/tag/acme")[-1].arg("since_id") == (
-        CARLA_TAG_POST
-    )
+    assert mastodon.requests_to("/api/v1/notifications")[-1].arg("min_id") == "31800"
+    assert mastodon.requests_to("/api/v1/timelines/tag/acme")[-1].arg("min_id") == (CARLA_TAG_POST)
     assert second.cursor["mentions"] == "31850" and second.skipped == 0
 
 
@@ -103,14 +101,16 @@ def test_a_burst_bigger_than_a_page_comes_in_whole(mastodon: FakeMastodon) -> No
     for n in range(45):  # Mastodon pages hold 40
         note = copy.deepcopy(fixture("mastodon", "new_mention.json"))
         note["id"] = note["status"]["id"] = str(40000 + n)
+        note["status"]["created_at"] = f"2026-11-20T10:30:{n:02d}.000Z"
         mastodon.add_notification(note)
 
     second = source.poll(first.cursor, BACKFILL_START)
 
     assert ids(second) == [str(40000 + n) for n in range(45)]
-    assert [r.arg("max_id") for r in mastodon.requests_to("/api/v1/notifications")[1:]] == [
-        None,
-        "40005",
+    # Mastodon pages forward from the cursor: the oldest 40 first, then the rest.
+    assert [r.arg("min_id") for r in mastodon.requests_to("/api/v1/notifications")[1:]] == [
+        "31800",
+        "40039",
     ]
 
 

@@ -3,6 +3,7 @@ server asked for, and every other fault is one clear sentence for the source's h
 
 from __future__ import annotations
 
+import copy
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -129,3 +130,21 @@ def test_an_unreachable_server_is_a_clear_sentence() -> None:
 
     with pytest.raises(SourceError, match=rf"^could not reach 127.0.0.1:{port}: the connection"):
         MastodonSource(config, {"MASTODON_TOKEN": "token"}).poll({}, BACKFILL_START)
+
+
+def test_empty_and_broken_posts_are_skipped_and_the_rest_still_come_in(
+    mastodon: FakeMastodon,
+) -> None:
+    source = mastodon_source(mastodon, mentions=False, search_terms=[])
+    first = first_poll(source)
+    empty = copy.deepcopy(fixture("mastodon", "new_tag_status.json"))
+    empty.update(id="113531000000000601", content="<p></p>")
+    timeless = copy.deepcopy(fixture("mastodon", "new_tag_status.json"))
+    timeless.update(id="113531000000000602", created_at=None)
+    for status in (empty, timeless, fixture("mastodon", "new_tag_status.json")):
+        mastodon.add_to_tag("acme", status)
+
+    second = source.poll(first.cursor, BACKFILL_START)
+
+    assert ids(second) == ["113531000000000510"]
+    assert second.skipped == 2 and second.cursor["tag:acme"] == "113531000000000602"

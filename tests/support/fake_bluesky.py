@@ -44,7 +44,7 @@ def _jwt(did: str, scope: str, lifetime: int) -> str:
 
 def _sort_at(item: dict[str, Any]) -> str:
     """Bluesky sorts search results by the earlier of createdAt and indexedAt."""
-    return min(item["record"].get("createdAt", item["indexedAt"]), item["indexedAt"])
+    return str(min(item["record"].get("createdAt", item["indexedAt"]), item["indexedAt"]))
 
 
 def _page(items: list[dict[str, Any]], request: Request) -> tuple[list[dict[str, Any]], str | None]:
