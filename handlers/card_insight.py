@@ -34,7 +34,8 @@ def insight_line(card: Card, now: datetime) -> str | None:
     if card.priority:
         parts.append(f"priority {card.priority}")
     if card.customer:
-        parts.append(customer_line(card.customer, now))
+        # "Last 12 days ago" is measured from this mention, so a later re-render keeps it.
+        parts.append(customer_line(card.customer, card.mention.received_at))
     return " · ".join(parts) or None
 
 

@@ -42,7 +42,8 @@ def build_customer_history(
             more = f"Showing the latest {len(shown)} of {len(history.stories)} mentions."
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     total = sum(len(h.stories) for h in histories)
-    return f"{handle}: {total} mentions", [b.to_dict() for b in blocks[:50]]
+    noun = "mention" if total == 1 else "mentions"
+    return f"{handle}: {total} {noun}", [b.to_dict() for b in blocks[:50]]
 
 
 def _heading(history: History) -> str:

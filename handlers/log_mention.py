@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -94,11 +95,20 @@ def read_log_modal(view: dict[str, Any], user: str) -> dict[str, Any]:
     }
 
 
+SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+
+
+def plain_text(mrkdwn: str) -> str:
+    """The words of a Slack message: links as their URL, &amp; &lt; &gt; as & < >."""
+    text = SLACK_LINK.sub(lambda m: m.group(1), mrkdwn)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def handle_log_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
     ack()
     message = shortcut.get("message", {})
     view = build_log_modal(
-        message.get("text", ""), shortcut["channel"]["id"], message.get("ts", "")
+        plain_text(message.get("text", "")), shortcut["channel"]["id"], message.get("ts", "")
     )
     client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 

@@ -286,7 +286,15 @@ def test_a_repeated_source_name_is_named_with_its_key_and_line() -> None:
 
 
 def test_two_webhook_mappings_with_one_name_are_refused() -> None:
-    mapping = '\n[[webhooks]]\nname = "brand24"\nnetwork = "x"\n[webhooks.fields]\nexternal_id = "id"\ntext = "t"\n'
+    mapping = """
+[[webhooks]]
+name = "brand24"
+network = "x"
+
+[webhooks.fields]
+external_id = "id"
+text = "content"
+"""
 
     message = refusal(with_extra(mapping + mapping))
 
@@ -297,7 +305,10 @@ def test_two_webhook_mappings_with_one_name_are_refused() -> None:
     ("table", "needs"),
     [
         ('kind = "rss"', "a rss source needs `url`"),
-        ('kind = "mastodon"\naccess_token_env = "MASTODON_TOKEN"', "a mastodon source needs `base_url`"),
+        (
+            'kind = "mastodon"\naccess_token_env = "MASTODON_TOKEN"',
+            "a mastodon source needs `base_url`",
+        ),
     ],
 )
 def test_a_source_missing_what_its_kind_needs_is_named(table: str, needs: str) -> None:
@@ -309,37 +320,46 @@ def test_a_source_missing_what_its_kind_needs_is_named(table: str, needs: str) -
     assert named_line(message, source) == "[[sources]]"
 
 
+A_FEED = ['name = "blog"', 'kind = "rss"', 'url = "https://blog.example.com/feed"']
+
+
 @pytest.mark.parametrize(
-    ("line", "key", "problem"),
+    ("old", "new", "key", "problem"),
     [
-        ('kind = "twitter"', "sources[0].kind", "'rss', 'mastodon' or 'bluesky'"),
-        ('url = "feed://blog.example.com/rss"', "sources[0].url", "http"),
-        ("every_minutes = 0", "sources[0].every_minutes", "greater than 0"),
-        ('access_token = "secret-in-the-file"', "sources[0].access_token", "check its spelling"),
+        ('kind = "rss"', 'kind = "twitter"', "sources[0].kind", "'rss', 'mastodon' or 'bluesky'"),
         (
+            'url = "https://blog.example.com/feed"',
+            'url = "feed://blog.example.com/rss"',
+            "sources[0].url",
+            "http",
+        ),
+        (None, "every_minutes = 0", "sources[0].every_minutes", "greater than 0"),
+        (None, 'access_token = "secret"', "sources[0].access_token", "check its spelling"),
+        (
+            None,
             'access_token_env = "my token"',
             "sources[0].access_token_env",
             "environment variable",
         ),
     ],
 )
-def test_a_mistaken_source_key_is_named_with_its_line(line: str, key: str, problem: str) -> None:
-    table = {"kind": 'kind = "rss"', "url": 'url = "https://blog.example.com/feed"'}
-    field = line.split(" =")[0]
-    if field in table:
-        table[field] = line
-    body = "\n".join(table.values()) + ("" if field in table else f"\n{line}")
-    source = with_extra(f'\n[[sources]]\nname = "blog"\n{body}\n')
+def test_a_mistaken_source_key_is_named_with_its_line(
+    old: str | None, new: str, key: str, problem: str
+) -> None:
+    lines = [new if line == old else line for line in A_FEED] + ([new] if old is None else [])
+    source = with_extra("\n[[sources]]\n" + "\n".join(lines) + "\n")
 
     message = refusal(source)
 
     assert f": {key}: " in message
     assert problem in message
-    assert named_line(message, source) == line
+    assert named_line(message, source) == new
 
 
 def test_a_source_name_that_is_not_a_simple_name_is_refused() -> None:
-    source = with_extra('\n[[sources]]\nname = "My Blog!"\nkind = "rss"\nurl = "https://b.example/f"\n')
+    source = with_extra(
+        '\n[[sources]]\nname = "My Blog!"\nkind = "rss"\nurl = "https://b.example/f"\n'
+    )
 
     message = refusal(source)
 
@@ -388,4 +408,22 @@ def test_classification_languages_are_iso_codes_lingua_knows() -> None:
     message = refusal(source)
 
     assert "classification.languages" in message and "“xx”" in message
+    assert named_line(message, source) == 'languages = ["en", "xx"]'
+
+
+def test_a_mistake_in_classification_points_at_its_own_table_not_a_routes_line() -> None:
+    source = with_extra(
+        """
+[[routes]]
+department = "support"
+languages = ["fr"]
+
+[classification]
+languages = ["en", "xx"]
+"""
+    )
+
+    message = refusal(source)
+
+    assert "classification.languages" in message
     assert named_line(message, source) == 'languages = ["en", "xx"]'

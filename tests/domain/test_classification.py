@@ -271,8 +271,7 @@ def classifier() -> Classifier:
     [
         ("Is the export broken for anyone else? It has been failing all morning.", "en"),
         (
-            "Bonjour, je n'arrive pas à exporter mes données depuis hier, "
-            "pouvez-vous m'aider ?",
+            "Bonjour, je n'arrive pas à exporter mes données depuis hier, pouvez-vous m'aider ?",
             "fr",
         ),
         ("Hallo, der Export funktioniert seit gestern nicht mehr. Könnt ihr helfen?", "de"),
@@ -321,9 +320,7 @@ def test_a_post_with_almost_no_words_is_classified_without_crashing(
 ) -> None:
     verdict = classifier.classify(text, language=None, followers=None, is_advocate=False)
 
-    assert verdict.language is None or (
-        verdict.language.isalpha() and len(verdict.language) == 2
-    )
+    assert verdict.language is None or (verdict.language.isalpha() and len(verdict.language) == 2)
     assert -1.0 <= verdict.sentiment <= 1.0
     assert verdict.intent in set(Intent)
     assert verdict.priority in set(Priority)
@@ -337,9 +334,7 @@ def test_a_post_with_almost_no_words_is_classified_without_crashing(
         pytest.param("ආයුබෝවන් ඔබට කොහොමද", id="Sinhala"),
     ],
 )
-def test_a_script_lingua_does_not_know_has_no_language(
-    classifier: Classifier, text: str
-) -> None:
+def test_a_script_lingua_does_not_know_has_no_language(classifier: Classifier, text: str) -> None:
     verdict = classifier.classify(text, language=None, followers=None, is_advocate=False)
 
     assert verdict.language is None
@@ -374,7 +369,9 @@ def test_the_classifier_applies_the_configured_urgent_terms_and_reach(
 
     assert (mine.priority, mine.reason) == (Priority.URGENT, "mentions “chargeback”")
     assert default.priority is not Priority.URGENT
-    reach = custom.classify("Nice work on the release", language="en", followers=800, is_advocate=False)
+    reach = custom.classify(
+        "Nice work on the release", language="en", followers=800, is_advocate=False
+    )
     assert (reach.priority, reach.reason) == (Priority.HIGH, "from an account with 800 followers")
 
 
@@ -383,5 +380,10 @@ def test_only_the_configured_languages_are_told_apart() -> None:
     with_italian = Classifier(ClassificationConfig(languages=["en", "it"]))
     without = Classifier(ClassificationConfig(languages=["en", "fr"]))
 
-    assert with_italian.classify(italian, language=None, followers=None, is_advocate=False).language == "it"
-    assert without.classify(italian, language=None, followers=None, is_advocate=False).language != "it"
+    assert (
+        with_italian.classify(italian, language=None, followers=None, is_advocate=False).language
+        == "it"
+    )
+    assert (
+        without.classify(italian, language=None, followers=None, is_advocate=False).language != "it"
+    )

@@ -43,7 +43,9 @@ def test_the_path_keeps_its_case() -> None:
 
 
 def test_a_port_that_is_not_the_default_is_kept() -> None:
-    assert canonical_url("https://social.example:8443/@ana/1") == "https://social.example:8443/@ana/1"
+    assert (
+        canonical_url("https://social.example:8443/@ana/1") == "https://social.example:8443/@ana/1"
+    )
 
 
 def test_the_home_page_keeps_its_slash() -> None:
@@ -61,7 +63,9 @@ def test_other_parameters_are_kept_and_sorted() -> None:
 
 
 def test_different_parameters_are_different_posts() -> None:
-    assert canonical_url("https://forum.example/t?id=1") != canonical_url("https://forum.example/t?id=2")
+    assert canonical_url("https://forum.example/t?id=1") != canonical_url(
+        "https://forum.example/t?id=2"
+    )
 
 
 def test_different_paths_are_different_posts() -> None:
@@ -82,9 +86,10 @@ def test_comments_on_one_article_keep_the_anchor_that_tells_them_apart() -> None
 
     assert first != second
     assert first != canonical_url(article)
-    assert canonical_url(
-        "HTTP://Blog.Acme.Example/2026/11/export-to-csv?utm_source=rss#comment-412"
-    ) == first
+    assert (
+        canonical_url("HTTP://Blog.Acme.Example/2026/11/export-to-csv?utm_source=rss#comment-412")
+        == first
+    )
 
 
 @pytest.mark.parametrize(

@@ -91,7 +91,7 @@ def test_later_mentions_say_how_many_when_the_last_was_and_what_it_was(
 def test_the_history_on_a_card_does_not_drift_when_it_is_rendered_again_later(
     workspace: Workspace,
 ) -> None:
-    """"Last 12 days ago" on mention #2 is about #2: a re-render a month on keeps it."""
+    """ "Last 12 days ago" on mention #2 is about #2: a re-render a month on keeps it."""
     ws = workspace
     anas_three_posts(ws)
 
@@ -268,9 +268,7 @@ def test_chorus_customer_lists_their_history_with_links_and_outcomes(
     assert len(lines) == 3
     first, second, third = lines
     assert first.startswith("• <https://social.example/@ana/1|#1> 15 days ago · question")
-    assert first.endswith(
-        f"→ answered by <@{ANA}>: <https://social.example/@brand/9001|our reply>"
-    )
+    assert first.endswith(f"→ answered by <@{ANA}>: <https://social.example/@brand/9001|our reply>")
     assert second.startswith("• <https://social.example/@ana/2|#2> 3 days ago · complaint")
     assert second.endswith("→ dismissed")
     assert "“Thanks, the export works now. Great support!”" in third
@@ -291,14 +289,15 @@ def test_chorus_customer_lists_the_same_handle_on_each_network(workspace: Worksp
     ws = workspace
     with freeze_time(DAY_0):
         arrive(ws, mention("1", "Is the export broken for anyone else?"))
-        arrive(ws, 
+        arrive(
+            ws,
             mention(
                 "77",
                 "Export broken for me as well",
                 network="x",
                 url="https://x.example/ana/status/77",
                 author={"handle": "@ana", "name": "Ana B.", "followers": 90},
-            )
+            ),
         )
 
     with freeze_time(DAY_12):

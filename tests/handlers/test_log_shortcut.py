@@ -45,7 +45,12 @@ def answers(
     author: str = "@carla@social.example",
     text: str = PASTED,
 ) -> dict[str, Any]:
-    return {"log_network": {"option": network}, "log_url": url, "log_author": author, "log_text": text}
+    return {
+        "log_network": {"option": network},
+        "log_url": url,
+        "log_author": author,
+        "log_text": text,
+    }
 
 
 def ack_of(response: Any) -> dict[str, Any]:

@@ -20,7 +20,9 @@ channel = "C0EMEA"
 
 
 @contextmanager
-def workspace_with(extra_toml: str, database_url: str, standin: SlackStandIn) -> Iterator[Workspace]:
+def workspace_with(
+    extra_toml: str, database_url: str, standin: SlackStandIn
+) -> Iterator[Workspace]:
     """Chorus on the sample configuration plus `extra_toml`, wired to the stand-in."""
     config = parse_config(CONFIG_TOML + extra_toml)
     chorus = build(

@@ -136,9 +136,7 @@ def test_a_listening_tools_own_payload_is_accepted_and_carded(
     assert "What is your pricing" in message_text(sales)
 
 
-def test_mapped_fields_land_where_the_mapping_says(
-    workspace: Workspace, http: HttpClient
-) -> None:
+def test_mapped_fields_land_where_the_mapping_says(workspace: Workspace, http: HttpClient) -> None:
     post(http, brand24_page())
 
     first, second = mentions_stored(workspace)
