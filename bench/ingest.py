@@ -37,16 +37,22 @@ from storage.migrate import upgrade
 from storage.models import MentionRow
 from tests.support.workspace import CONFIG_TOML, make_settings, mention, sign_webhook
 
-WORDS = ("export login refund broken pricing discount love great slow app dashboard billing "
-         "invoice support team update feature bug crash thanks question").split()
+VOCABULARY = (
+    "export login refund broken pricing discount love great slow app dashboard billing "
+    "invoice support team update feature bug crash thanks question"
+)
+WORDS = VOCABULARY.split()
 
 
 def sample(i: int, prefix: str) -> dict[str, object]:
     rnd = random.Random(i)
     text = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(6, 30)))
-    return mention(f"{prefix}{i}", text.capitalize() + rnd.choice(["?", "!", "."]),
-                   url=f"https://social.example/@u{i % 997}/{prefix}{i}",
-                   author={"handle": f"@u{i % 997}@social.example", "followers": rnd.randint(0, 50_000)})
+    return mention(
+        f"{prefix}{i}",
+        text.capitalize() + rnd.choice(["?", "!", "."]),
+        url=f"https://social.example/@u{i % 997}/{prefix}{i}",
+        author={"handle": f"@u{i % 997}@social.example", "followers": rnd.randint(0, 50_000)},
+    )
 
 
 def fresh_database(folder: Path, name: str, url: str | None) -> str:
@@ -56,8 +62,9 @@ def fresh_database(folder: Path, name: str, url: str | None) -> str:
 
 
 def bench_import(standin: SlackStandIn, folder: Path, count: int, url: str | None) -> float:
-    chorus = build(make_settings(fresh_database(folder, "import.db", url), standin),
-                   parse_config(CONFIG_TOML))
+    chorus = build(
+        make_settings(fresh_database(folder, "import.db", url), standin), parse_config(CONFIG_TOML)
+    )
     path = folder / "mentions.jsonl"
     path.write_text("\n".join(json.dumps(sample(i, "imp")) for i in range(count)))
     started = time.perf_counter()
@@ -70,32 +77,49 @@ def bench_import(standin: SlackStandIn, folder: Path, count: int, url: str | Non
 def bench_baseline(folder: Path, count: int, url: str | None) -> float:
     engine = make_engine(fresh_database(folder, "baseline.db", url))
     now = datetime.now(UTC)
-    rows = [{"network": "mastodon", "external_id": f"base{i}", "text": str(sample(i, "b")["text"]),
-             "url": f"https://social.example/b{i}", "received_at": now, "state": "routed",
-             "department_key": None, "version": 1} for i in range(count)]
+    rows = [
+        {
+            "network": "mastodon",
+            "external_id": f"base{i}",
+            "text": str(sample(i, "b")["text"]),
+            "url": f"https://social.example/b{i}",
+            "received_at": now,
+            "state": "routed",
+            "department_key": None,
+            "version": 1,
+        }
+        for i in range(count)
+    ]
     started = time.perf_counter()
     with engine.begin() as connection:
         for start in range(0, count, 1000):
-            connection.execute(insert(MentionRow), rows[start:start + 1000])
+            connection.execute(insert(MentionRow), rows[start : start + 1000])
     return count / (time.perf_counter() - started)
 
 
 def post(port: int, body: str) -> int:
     headers = sign_webhook(body, f"bench_{time.time_ns()}_{threading.get_ident()}")
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/mentions",
-                                     data=body.encode(), headers=headers, method="POST")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/mentions",
+        data=body.encode(),
+        headers=headers,
+        method="POST",
+    )
     with urllib.request.urlopen(request) as response:
         return int(json.loads(response.read())["accepted"])
 
 
 def bench_webhook(standin: SlackStandIn, folder: Path, count: int, url: str | None) -> float:
-    chorus = build(make_settings(fresh_database(folder, "webhook.db", url), standin),
-                   parse_config(CONFIG_TOML))
+    chorus = build(
+        make_settings(fresh_database(folder, "webhook.db", url), standin), parse_config(CONFIG_TOML)
+    )
     server = create_server(chorus.web, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     port = server.effective_port  # type: ignore[union-attr]
-    bodies = [json.dumps({"mentions": [sample(i * 100 + j, "web") for j in range(100)]})
-              for i in range(count // 100)]
+    bodies = [
+        json.dumps({"mentions": [sample(i * 100 + j, "web") for j in range(100)]})
+        for i in range(count // 100)
+    ]
     started = time.perf_counter()
     with ThreadPoolExecutor(4) as pool:
         accepted = sum(pool.map(lambda b: post(port, b), bodies))
@@ -111,12 +135,18 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL URL (default: SQLite files)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="chorus-bench-"))
+    count, url = args.mentions, args.database_url
     with SlackStandIn() as standin:
-        baseline = bench_baseline(folder, args.mentions, args.database_url)
-        print(f"baseline bulk insert:         {baseline:8.0f} mentions/s")
-        print(f"chorus import:                {bench_import(standin, folder, args.mentions, args.database_url):8.0f} mentions/s")
-        print(f"webhook (100 a request, 4×):  {bench_webhook(standin, folder, args.mentions, args.database_url):8.0f} mentions/s")
-    print(f"peak memory (RSS):            {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB")
+        figure("baseline bulk insert", bench_baseline(folder, count, url), "mentions/s")
+        figure("chorus import", bench_import(standin, folder, count, url), "mentions/s")
+        figure(
+            "webhook (100 a request, 4×)", bench_webhook(standin, folder, count, url), "mentions/s"
+        )
+    figure("peak memory (RSS)", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MiB")
+
+
+def figure(label: str, value: float, unit: str) -> None:
+    print(f"{label + ':':32} {value:8.0f} {unit}", flush=True)
 
 
 if __name__ == "__main__":
