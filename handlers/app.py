@@ -13,6 +13,7 @@ from handlers import (
     errors,
     log_mention,
     review_actions,
+    spike_actions,
     submissions,
 )
 from handlers.context import services_middleware
@@ -20,6 +21,7 @@ from handlers.context import services_middleware
 SURFACES = (
     card_actions,
     review_actions,
+    spike_actions,
     submissions,
     commands,
     chorus_command,

@@ -11,6 +11,7 @@ class Action(StrEnum):
     DISMISS = "mention_dismiss"
     OPEN_POST = "mention_open_post"
     MARK_ADVOCATE = "customer_mark_advocate"
+    SPIKE_SHOW_NEXT = "spike_show_next"
     APPROVE = "draft_approve"
     EDIT_APPROVE = "draft_edit_approve"
     REQUEST_CHANGES = "draft_request_changes"

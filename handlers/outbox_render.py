@@ -9,6 +9,7 @@ from bot.services.core import Services
 from bot.services.outbox import NotReady, Obsolete, Outgoing
 from handlers.cards import build_card, build_retired_card
 from handlers.reviews import build_decision_dm, build_review
+from handlers.spike_view import render_spike
 from storage.models import OutboxRow
 
 
@@ -30,6 +31,8 @@ def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
             return Outgoing(
                 row.channel, text, [b.to_dict() for b in blocks], update_ts=str(row.payload["ts"])
             )
+        if row.kind in ("spike_summary", "spike_update"):
+            return render_spike(session, services, row)
         raise Obsolete(f"unknown outbox kind {row.kind}")
 
     return render

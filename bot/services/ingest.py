@@ -139,6 +139,7 @@ def ingest(
             services.classifier(),
             now,
             via,
+            services.config.spike,
         )
         ids = store_batch(session, mentions, intake)
         result = IngestResult(len(ids), len(mentions) - len(ids), tuple(ids))

@@ -21,8 +21,10 @@ from bot.domain import workflow
 from bot.domain.model import Department, Mention
 from bot.domain.routing import Facts, RouteRule, route
 from bot.domain.urls import canonical_url
+from bot.listening_config import SpikeConfig
+from bot.services import spikes
 from storage import repo
-from storage.models import CustomerRow, EventRow, MentionRow, OutboxRow
+from storage.models import CustomerRow, EventRow, MentionRow
 
 if TYPE_CHECKING:
     from bot.services.ingest import MentionIn
@@ -37,6 +39,7 @@ class Intake:
     classifier: Classifier
     now: datetime
     via: str
+    spike: SpikeConfig
 
 
 def store_batch(session: Session, items: Sequence[MentionIn], intake: Intake) -> list[int]:
@@ -176,7 +179,7 @@ def _audit_and_queue(
     if not rows:
         return
     channels = {d.key: d.channel for d in intake.departments}
-    events, cards = [], []
+    events = []
     for item, row in zip(items, rows, strict=True):
         events.append(
             _event(
@@ -198,19 +201,8 @@ def _audit_and_queue(
                 },
             )
         )
-        cards.append(
-            {
-                "kind": "mention_card",
-                "channel": channels[row.department_key or ""],
-                "mention_id": row.id,
-                "payload": {},
-                "created_at": intake.now,
-                "next_attempt_at": intake.now,
-                "attempts": 0,
-            }
-        )
     session.execute(insert(EventRow), events)
-    session.execute(insert(OutboxRow), cards)
+    spikes.queue_cards(session, rows, channels, intake.spike, intake.now)
 
 
 def _event(

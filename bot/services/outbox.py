@@ -21,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.services.core import Services
+from bot.services.spike_summary import remember_spike_summary
 from storage import repo
 from storage.models import DraftRow, MentionRow, OutboxRow
 
@@ -222,6 +223,8 @@ def _remember_message(session: Session, row: OutboxRow, channel: str) -> None:
             .values(card_channel=channel, card_ts=row.ts)
             .execution_options(synchronize_session=False)
         )
+    elif row.kind == "spike_summary":
+        remember_spike_summary(session, row)
     elif row.kind == "review" and row.draft_id is not None:
         session.execute(
             update(DraftRow)

@@ -13,6 +13,7 @@ from bot.domain.errors import WorkflowError
 from bot.domain.limits import reply_limit
 from bot.domain.model import Draft, Mention, Network, State
 from bot.domain.workflow import Outcome
+from bot.services import spikes
 from bot.services.core import Effects, Services, load_mention, record, run_move
 from storage import repo
 from storage.mapping import apply_draft, apply_mention, new_draft_row, to_draft, to_mention
@@ -25,6 +26,7 @@ def _finish(
     session: Session, row: MentionRow, outcome: Outcome, actor: str, now: datetime, **detail: object
 ) -> None:
     apply_mention(row, outcome.mention)
+    spikes.let_go(session, row, now, actor, card=outcome.after is not State.DISMISSED)
     repo.save_person(session, actor, now, None)
     record(session, outcome, actor, now, **detail)
 

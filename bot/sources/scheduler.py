@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.services.core import Services
+from bot.services.spikes import close_quiet_spikes
 from bot.sources.base import Source
 from bot.sources.runner import PollOutcome, poll_source
 
@@ -54,6 +55,17 @@ class SourceScheduler:
                 misfire_grace_time=None,  # late is better than skipped
                 next_run_time=now,
             )
+        # A spike that went quiet says so on its summary even when no new mention arrives.
+        self.scheduler.add_job(
+            close_quiet_spikes,
+            trigger="interval",
+            args=[self.services],
+            minutes=1,
+            id="spikes:close-quiet",
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+        )
         self.scheduler.start()
         log.info("polling %d source(s): %s", len(self.sources), ", ".join(self.sources))
 

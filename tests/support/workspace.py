@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import time
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from bot.standin import SlackStandIn
 from tests.support.slack import SIGNING_SECRET, SlackDriver
 
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"chorus-test-webhook-secret-32byt").decode()
+
+# Distinct even when time is frozen: a repeated id would be a replay.
+DELIVERY_IDS = itertools.count()
 
 MANAGER, LEAD, OTHER_LEAD = "U0MANAGER", "U0LEAD", "U0SALESLEAD"
 ANA, BEN = "U0ANA", "U0BEN"
@@ -114,7 +118,7 @@ class Workspace:
         from tests.support.wsgi import call_wsgi
 
         body = json.dumps({"mentions": list(items)} if len(items) != 1 else items[0])
-        headers = sign_webhook(body, webhook_id or f"msg_{time.time_ns()}")
+        headers = sign_webhook(body, webhook_id or f"msg_{next(DELIVERY_IDS)}_{time.time_ns()}")
         status, reply = call_wsgi(self.chorus.web, "POST", "/webhooks/mentions", body, headers)
         assert status == 202, reply
         self.deliver()
