@@ -25,16 +25,17 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from waitress.server import create_server
 
 from bot.config import parse_config
-from bot.main import build
+from bot.main import Chorus, build
+from bot.services.ingest import MentionIn, ingest
 from bot.services.transfer_files import import_file
 from bot.standin import SlackStandIn
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import MentionRow
+from storage.models import MentionRow, OutboxRow
 from tests.support.workspace import CONFIG_TOML, make_settings, mention, sign_webhook
 
 VOCABULARY = (
@@ -129,10 +130,84 @@ def bench_webhook(standin: SlackStandIn, folder: Path, count: int, url: str | No
     return accepted / elapsed
 
 
+def bench_spike(
+    standin: SlackStandIn, folder: Path, count: int, seconds: float, url: str | None
+) -> dict[str, int]:
+    """`count` mentions for one channel within `seconds`, the worker at Slack's real pace."""
+    chorus = build(
+        make_settings(fresh_database(folder, "spike.db", url), standin),
+        parse_config(CONFIG_TOML),
+        channel_interval=1.0,
+    )
+    standin.reset()
+    standin.fail("chat.postMessage", "ratelimited", retry_after=2, times=3)
+    chorus.worker.start()
+    batches = max(1, count // 100)
+    for i in range(batches):
+        items = [
+            MentionIn.model_validate(sample(i * 100 + j, "spk") | {"text": "refund please"})
+            for j in range(100)
+        ]
+        ingest(chorus.services, items)
+        time.sleep(seconds / batches)
+    time.sleep(5)  # let the worker catch up with what is due
+    chorus.worker.stop()
+    return spike_figures(chorus, standin, "C0SUPPORT")
+
+
+def spike_figures(chorus: Chorus, standin: SlackStandIn, channel: str) -> dict[str, int]:
+    with chorus.services.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(MentionRow)) or 0
+        carded = session.scalar(select(func.count()).where(MentionRow.card_ts.is_not(None))) or 0
+        held = (
+            session.scalar(
+                select(func.count()).where(
+                    MentionRow.spike_id.is_not(None), MentionRow.card_ts.is_(None)
+                )
+            )
+            or 0
+        )
+        waiting = session.scalar(select(func.count()).where(OutboxRow.sent_at.is_(None))) or 0
+        queued_cards = (
+            session.scalar(
+                select(func.count(func.distinct(OutboxRow.mention_id))).where(
+                    OutboxRow.sent_at.is_(None), OutboxRow.kind == "mention_card"
+                )
+            )
+            or 0
+        )
+        overdue_429 = (
+            session.scalar(
+                select(func.count()).where(
+                    OutboxRow.sent_at.is_(None),
+                    OutboxRow.last_error == "ratelimited",
+                    OutboxRow.next_attempt_at < chorus.services.clock(),
+                )
+            )
+            or 0
+        )
+    posts = [c for c in standin.calls_to("chat.postMessage") if c.args.get("channel") == channel]
+    updates = [c for c in standin.calls_to("chat.update") if c.args.get("channel") == channel]
+    return {
+        "mentions": total,
+        "messages to the channel": len(standin.messages(channel)),
+        "posts tried": len(posts),
+        "updates": len(updates),
+        "with a card": carded,
+        "held in a spike": held,
+        "lost": total - carded - held - queued_cards,
+        "messages still queued": waiting,
+        "429s from Slack": 3,
+        "429s unhandled (overdue retries)": overdue_429,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mentions", type=int, default=20_000)
     parser.add_argument("--database-url", help="a PostgreSQL URL (default: SQLite files)")
+    parser.add_argument("--spike", type=int, default=10_000, help="mentions in the spike")
+    parser.add_argument("--spike-seconds", type=float, default=60)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="chorus-bench-"))
     count, url = args.mentions, args.database_url
@@ -143,6 +218,11 @@ def main() -> None:
             "webhook (100 a request, 4×)", bench_webhook(standin, folder, count, url), "mentions/s"
         )
     figure("peak memory (RSS)", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "MiB")
+    with SlackStandIn() as standin:
+        spike = bench_spike(standin, folder, args.spike, args.spike_seconds, url)
+    print(f"spike of {args.spike} mentions in {args.spike_seconds:.0f} s to one channel:")
+    for label, value in spike.items():
+        figure(f"  {label}", value, "")
 
 
 def figure(label: str, value: float, unit: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.services import workflow
+from bot.services import review, workflow
 from handlers.card_actions import ephemeral
 from handlers.context import action_value, channel_of, services_of, user_of
 from handlers.effects import apply_effects
@@ -25,7 +25,7 @@ def handle_approve(
 ) -> None:
     ack()
     services = services_of(context)
-    effects = workflow.approve(services, action_value(body), user_of(body))
+    effects = review.approve(services, action_value(body), user_of(body))
     apply_effects(effects, services, client, ephemeral(respond))
 
 
@@ -34,7 +34,7 @@ def handle_edit_approve(
 ) -> None:
     ack()
     draft_id = action_value(body)
-    text = workflow.check_reviewer(services_of(context), draft_id, user_of(body))
+    text = review.check_reviewer(services_of(context), draft_id, user_of(body))
     client.views_open(trigger_id=body["trigger_id"], view=build_edit_approve_modal(draft_id, text))
 
 
@@ -55,7 +55,7 @@ def _open_note_modal(
 ) -> None:
     draft_id = action_value(body)
     # Someone who may not review hears why now, before typing a note for nothing.
-    text = workflow.check_reviewer(services_of(context), draft_id, user_of(body))
+    text = review.check_reviewer(services_of(context), draft_id, user_of(body))
     client.views_open(trigger_id=body["trigger_id"], view=build_note_modal(modal, draft_id, text))
 
 
@@ -64,7 +64,7 @@ def handle_mark_posted(
 ) -> None:
     ack()
     draft_id = action_value(body)
-    text = workflow.check_can_post(services_of(context), draft_id, user_of(body))
+    text = review.check_can_post(services_of(context), draft_id, user_of(body))
     client.views_open(trigger_id=body["trigger_id"], view=build_mark_posted_modal(draft_id, text))
 
 

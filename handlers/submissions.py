@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.domain.errors import WorkflowError
-from bot.services import workflow
+from bot.services import review, workflow
 from bot.services.core import Effects, Services
 from handlers.context import services_of, user_of
 from handlers.effects import apply_effects
@@ -67,7 +67,7 @@ def handle_edit_approve_submission(
         context,
         client,
         Block.REPLY,
-        lambda s, user: workflow.edit_and_approve(s, draft_id, user, text),
+        lambda s, user: review.edit_and_approve(s, draft_id, user, text),
         body,
     )
 
@@ -81,7 +81,7 @@ def handle_request_changes_submission(
         context,
         client,
         Block.NOTE,
-        lambda s, user: workflow.request_changes(s, draft_id, user, note),
+        lambda s, user: review.request_changes(s, draft_id, user, note),
         body,
     )
 
@@ -95,7 +95,7 @@ def handle_reject_submission(
         context,
         client,
         Block.NOTE,
-        lambda s, user: workflow.reject(s, draft_id, user, note),
+        lambda s, user: review.reject(s, draft_id, user, note),
         body,
     )
 
@@ -109,7 +109,7 @@ def handle_mark_posted_submission(
         context,
         client,
         Block.URL,
-        lambda s, user: workflow.mark_posted(s, draft_id, user, url),
+        lambda s, user: review.mark_posted(s, draft_id, user, url),
         body,
     )
 

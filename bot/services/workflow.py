@@ -16,13 +16,13 @@ from bot.domain.workflow import Outcome
 from bot.services import spikes
 from bot.services.core import Effects, Services, load_mention, record, run_move
 from storage import repo
-from storage.mapping import apply_draft, apply_mention, new_draft_row, to_draft, to_mention
-from storage.models import MentionRow, PublicationRow
+from storage.mapping import apply_mention, new_draft_row, to_mention
+from storage.models import MentionRow
 
 Decide = Callable[[Mention, Draft, datetime], Outcome]
 
 
-def _finish(
+def finish_move(
     session: Session, row: MentionRow, outcome: Outcome, actor: str, now: datetime, **detail: object
 ) -> None:
     apply_mention(row, outcome.mention)
@@ -36,7 +36,7 @@ def claim(services: Services, mention_id: int, user_id: str) -> Effects:
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         outcome = workflow.claim(mention, services.actor(user_id), now)
-        _finish(session, row, outcome, user_id, now)
+        finish_move(session, row, outcome, user_id, now)
         return Effects(
             cards=(mention.id,), notice=f"You claimed #{mention.id}. Draft a reply when ready."
         )
@@ -65,7 +65,7 @@ def unclaim(services: Services, mention_id: int, user_id: str) -> Effects:
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         outcome = workflow.unclaim(mention, services.actor(user_id), now)
-        _finish(session, row, outcome, user_id, now, previous=mention.claimed_by)
+        finish_move(session, row, outcome, user_id, now, previous=mention.claimed_by)
         return Effects(cards=(mention.id,), notice=f"#{mention.id} is back in the queue.")
 
     return run_move(services, mention_id, step)
@@ -90,7 +90,7 @@ def start_draft(services: Services, mention_id: int, user_id: str) -> tuple[Draf
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         if mention.state is State.ROUTED:
-            _finish(
+            finish_move(
                 session, row, workflow.claim(mention, services.actor(user_id), now), user_id, now
             )
             return Effects(cards=(mention.id,))
@@ -135,7 +135,7 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
         )
         assert outcome.draft is not None
         draft_row = repo.add_draft(session, new_draft_row(outcome.draft))
-        _finish(session, row, outcome, user_id, now, draft_version=draft_row.version)
+        finish_move(session, row, outcome, user_id, now, draft_version=draft_row.version)
         repo.add_outbox(
             session,
             "review",
@@ -151,7 +151,7 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
             notice=f"Draft v{draft_row.version} for #{mention.id} is in review.",
         )
 
-    return _queued(services, run_move(services, mention_id, step))
+    return wake_if_queued(services, run_move(services, mention_id, step))
 
 
 def _channel_of(services: Services, department_key: str | None) -> str:
@@ -159,45 +159,10 @@ def _channel_of(services: Services, department_key: str | None) -> str:
     return department.channel if department else ""
 
 
-def _queued(services: Services, effects: Effects) -> Effects:
+def wake_if_queued(services: Services, effects: Effects) -> Effects:
     if effects.queued:
         services.wake_outbox()
     return effects
-
-
-def mention_of_draft(services: Services, draft_id: int) -> int:
-    with services.sessions() as session:
-        draft = repo.get_draft(session, draft_id)
-        if draft is None:
-            raise WorkflowError("That draft no longer exists.")
-        return draft.mention_id
-
-
-def _dry_run(services: Services, draft_id: int, move: Decide) -> str:
-    """Try a move on a draft without saving it; return the text it would post."""
-    with services.sessions() as session:
-        draft_row = repo.get_draft(session, draft_id)
-        mention_row = repo.get_mention(session, draft_row.mention_id) if draft_row else None
-        if draft_row is None or mention_row is None:
-            raise WorkflowError("That draft no longer exists.")
-        draft = to_draft(draft_row)
-        move(to_mention(mention_row), draft, services.clock())
-        return draft.text_to_post
-
-
-def check_reviewer(services: Services, draft_id: int, user_id: str) -> str:
-    """Raise NotAllowed unless the person may review this draft now; return its text."""
-    actor = services.actor(user_id)
-    return _dry_run(services, draft_id, lambda m, d, now: workflow.approve(m, d, actor, now))
-
-
-def check_can_post(services: Services, draft_id: int, user_id: str) -> str:
-    """Raise unless the person may mark this approved draft as posted; return its text."""
-    actor = services.actor(user_id)
-    probe = "https://chorus.invalid/probe"
-    return _dry_run(
-        services, draft_id, lambda m, d, now: workflow.mark_posted(m, d, actor, probe, now)
-    )
 
 
 def check_can_dismiss(services: Services, mention_id: int, user_id: str) -> None:
@@ -207,115 +172,12 @@ def check_can_dismiss(services: Services, mention_id: int, user_id: str) -> None
     workflow.dismiss(mention, services.actor(user_id), "probe", services.clock())
 
 
-def _review(services: Services, draft_id: int, user_id: str, decide: Decide) -> Effects:
-    mention_id = mention_of_draft(services, draft_id)
-
-    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
-        draft_row = repo.get_draft(session, draft_id)
-        assert draft_row is not None
-        outcome = decide(mention, to_draft(draft_row), now)
-        assert outcome.draft is not None
-        apply_draft(draft_row, outcome.draft)
-        _finish(
-            session,
-            row,
-            outcome,
-            user_id,
-            now,
-            draft_version=draft_row.version,
-            note=outcome.draft.review_note,
-        )
-        repo.add_outbox(
-            session,
-            "dm",
-            draft_row.author,
-            now,
-            mention_id=mention.id,
-            draft_id=draft_id,
-            payload={"decision": outcome.move.value},
-        )
-        return Effects(cards=(mention.id,), reviews=(draft_id,), queued=True)
-
-    return _queued(services, run_move(services, mention_id, step))
-
-
-def approve(services: Services, draft_id: int, user_id: str) -> Effects:
-    """Approve a draft as written."""
-    actor = services.actor(user_id)
-    return _review(
-        services, draft_id, user_id, lambda m, d, now: workflow.approve(m, d, actor, now)
-    )
-
-
-def edit_and_approve(services: Services, draft_id: int, user_id: str, text: str) -> Effects:
-    """Approve a draft with the reviewer's edit."""
-    actor = services.actor(user_id)
-    return _review(
-        services,
-        draft_id,
-        user_id,
-        lambda m, d, now: workflow.edit_and_approve(m, d, actor, text, now),
-    )
-
-
-def request_changes(services: Services, draft_id: int, user_id: str, note: str) -> Effects:
-    """Send a draft back to its author with what to change."""
-    actor = services.actor(user_id)
-    return _review(
-        services,
-        draft_id,
-        user_id,
-        lambda m, d, now: workflow.request_changes(m, d, actor, note, now),
-    )
-
-
-def reject(services: Services, draft_id: int, user_id: str, note: str) -> Effects:
-    """Turn a draft down, saying why."""
-    actor = services.actor(user_id)
-    return _review(
-        services, draft_id, user_id, lambda m, d, now: workflow.reject(m, d, actor, note, now)
-    )
-
-
-def mark_posted(services: Services, draft_id: int, user_id: str, url: str) -> Effects:
-    """Record that an approved reply went live at `url`, posted by hand."""
-    mention_id = mention_of_draft(services, draft_id)
-
-    def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
-        draft_row = repo.get_draft(session, draft_id)
-        assert draft_row is not None
-        outcome = workflow.mark_posted(
-            mention, to_draft(draft_row), services.actor(user_id), url, now
-        )
-        assert outcome.draft is not None
-        apply_draft(draft_row, outcome.draft)
-        repo.add_publication(
-            session,
-            PublicationRow(
-                mention_id=mention.id,
-                draft_id=draft_id,
-                url=outcome.mention.posted_url or url,
-                method="manual",
-                posted_by=user_id,
-                posted_at=now,
-            ),
-        )
-        _finish(session, row, outcome, user_id, now, url=outcome.mention.posted_url)
-        return Effects(
-            cards=(mention.id,),
-            reviews=(draft_id,),
-            notice=f"#{mention.id} is answered. Thank you!",
-        )
-
-    return run_move(services, mention_id, step)
-
-
 def dismiss(services: Services, mention_id: int, user_id: str, reason: str) -> Effects:
     """Close a mention without a reply, with a reason on record."""
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         outcome = workflow.dismiss(mention, services.actor(user_id), reason, now)
-        _finish(session, row, outcome, user_id, now, reason=outcome.mention.dismissed_reason)
+        finish_move(session, row, outcome, user_id, now, reason=outcome.mention.dismissed_reason)
         return Effects(cards=(mention.id,), notice=f"#{mention.id} dismissed.")
 
     return run_move(services, mention_id, step)
@@ -330,7 +192,7 @@ def transfer(services: Services, mention_id: int, user_id: str, department_key: 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         outcome = workflow.transfer(mention, services.actor(user_id), target.key, now)
         old_channel, old_ts = row.card_channel, row.card_ts
-        _finish(
+        finish_move(
             session,
             row,
             outcome,
@@ -352,7 +214,7 @@ def transfer(services: Services, mention_id: int, user_id: str, department_key: 
         repo.add_outbox(session, "mention_card", target.channel, now, mention_id=mention.id)
         return Effects(queued=True, notice=f"#{mention.id} moved to {target.name}.")
 
-    return _queued(services, run_move(services, mention_id, step))
+    return wake_if_queued(services, run_move(services, mention_id, step))
 
 
 def latest_claim(services: Services, user_id: str) -> int:

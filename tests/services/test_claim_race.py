@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain.errors import WorkflowError
-from bot.services import workflow
+from bot.services import review, workflow
 from storage import repo
 from tests.support.slack import message_text
 from tests.support.workspace import ANA, BEN, LEAD, MANAGER, Workspace, mention
@@ -107,8 +107,8 @@ def test_approve_and_request_changes_at_once_record_one_decision(
 
     outcome = race(
         {
-            MANAGER: lambda: workflow.approve(services, draft.id, MANAGER),
-            LEAD: lambda: workflow.request_changes(services, draft.id, LEAD, "Add the status link"),
+            MANAGER: lambda: review.approve(services, draft.id, MANAGER),
+            LEAD: lambda: review.request_changes(services, draft.id, LEAD, "Add the status link"),
         }
     )
 
