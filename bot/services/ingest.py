@@ -19,7 +19,7 @@ from bot.domain.limits import is_http_url
 from bot.domain.model import Network
 from bot.services.core import Services
 from bot.services.intake import Intake, store_batch
-from storage import repo
+from storage import delivery
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -131,7 +131,7 @@ def ingest(
     """Store new mentions, route them and queue their cards; known ones count as duplicates."""
     with services.sessions() as session:
         now = services.clock()
-        if webhook_id is not None and (seen := repo.seen_webhook(session, webhook_id)):
+        if webhook_id is not None and (seen := delivery.seen_webhook(session, webhook_id)):
             return IngestResult(0, seen.accepted + seen.duplicates)
         intake = Intake(
             services.config.department_list(),
@@ -143,7 +143,7 @@ def ingest(
         )
         ids = store_batch(session, mentions, intake)
         result = IngestResult(len(ids), len(mentions) - len(ids), tuple(ids))
-        if webhook_id is not None and not repo.remember_webhook(
+        if webhook_id is not None and not delivery.remember_webhook(
             session, webhook_id, now, result.accepted, result.duplicates
         ):
             session.rollback()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.core import Services
 from bot.services.spike_summary import remember_spike_summary
-from storage import repo
+from storage import delivery
 from storage.models import DraftRow, MentionRow, OutboxRow
 
 log = logging.getLogger("chorus.outbox")
@@ -101,7 +101,7 @@ class OutboxWorker:
         with self.services.sessions() as session:
             due = [
                 (r.id, r.channel, r.next_attempt_at)
-                for r in repo.due_outbox(session, self.services.clock())
+                for r in delivery.due_outbox(session, self.services.clock())
             ]
         sent = 0
         for row_id, channel, seen in due:
@@ -116,7 +116,7 @@ class OutboxWorker:
     def _send_one(self, row_id: int, seen: datetime) -> int:
         with self.services.sessions() as session:
             now = self.services.clock()
-            if not repo.lease_outbox(session, row_id, seen, now + LEASE):
+            if not delivery.lease_outbox(session, row_id, seen, now + LEASE):
                 return 0
             session.commit()
             row = session.get(OutboxRow, row_id)

@@ -11,7 +11,7 @@ from bot.domain.errors import WorkflowError
 from bot.domain.model import Mention
 from bot.services.core import Effects, Services, run_move
 from bot.services.workflow import Decide, finish_move, wake_if_queued
-from storage import repo
+from storage import delivery, repo
 from storage.mapping import apply_draft, to_draft, to_mention
 from storage.models import MentionRow, PublicationRow
 
@@ -69,7 +69,7 @@ def _review(services: Services, draft_id: int, user_id: str, decide: Decide) -> 
             draft_version=draft_row.version,
             note=outcome.draft.review_note,
         )
-        repo.add_outbox(
+        delivery.add_outbox(
             session,
             "dm",
             draft_row.author,

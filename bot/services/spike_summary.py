@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import WorkflowError
-from storage import repo
+from storage import delivery
 from storage.models import EventRow, MentionRow, OutboxRow, SpikeRow
 
 # Audit events that tie mentions to a spike once they left it or never joined it: given a
@@ -166,7 +166,7 @@ def queue_summary(session: Session, spike: SpikeRow, now: datetime, soon: bool =
 
 
 def _add(session: Session, kind: str, spike: SpikeRow, now: datetime, due: datetime) -> None:
-    row = repo.add_outbox(session, kind, spike.channel, now, payload={"spike": spike.id})
+    row = delivery.add_outbox(session, kind, spike.channel, now, payload={"spike": spike.id})
     row.next_attempt_at = due
 
 

@@ -27,7 +27,7 @@ from bot.services.spike_summary import (
     queue_summary,
     urgent_cards,
 )
-from storage import repo
+from storage import delivery, repo
 from storage.models import MentionRow, OutboxRow, SpikeRow
 
 CARD = "mention_card"
@@ -222,7 +222,7 @@ def _release(
     ).all()
     for row in rows:
         row.spike_id = None
-        repo.add_outbox(session, CARD, spike.channel, now, mention_id=row.id)
+        delivery.add_outbox(session, CARD, spike.channel, now, mention_id=row.id)
         repo.add_event(session, RELEASE, now, actor=user_id, mention_id=row.id, spike=spike_id)
     queue_summary(session, spike, now, soon=True)
     session.flush()
@@ -241,6 +241,6 @@ def let_go(
     if spike is None:
         return
     if card:
-        repo.add_outbox(session, CARD, spike.channel, now, mention_id=row.id)
+        delivery.add_outbox(session, CARD, spike.channel, now, mention_id=row.id)
     repo.add_event(session, RELEASE, now, actor=actor, mention_id=row.id, spike=spike.id)
     queue_summary(session, spike, now, soon=True)

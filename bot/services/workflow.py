@@ -15,7 +15,7 @@ from bot.domain.model import Draft, Mention, Network, State
 from bot.domain.workflow import Outcome
 from bot.services import spikes
 from bot.services.core import Effects, Services, load_mention, record, run_move
-from storage import repo
+from storage import delivery, repo
 from storage.mapping import apply_mention, new_draft_row, to_mention
 from storage.models import MentionRow
 
@@ -136,7 +136,7 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
         assert outcome.draft is not None
         draft_row = repo.add_draft(session, new_draft_row(outcome.draft))
         finish_move(session, row, outcome, user_id, now, draft_version=draft_row.version)
-        repo.add_outbox(
+        delivery.add_outbox(
             session,
             "review",
             # The card's channel, known before the card is posted, so pacing applies.
@@ -202,7 +202,7 @@ def transfer(services: Services, mention_id: int, user_id: str, department_key: 
             to_department=target.key,
         )
         if old_channel and old_ts:
-            repo.add_outbox(
+            delivery.add_outbox(
                 session,
                 "retired_card",
                 old_channel,
@@ -211,7 +211,7 @@ def transfer(services: Services, mention_id: int, user_id: str, department_key: 
                 payload={"ts": old_ts, "by": user_id, "to": target.name},
             )
         row.card_channel, row.card_ts = None, None
-        repo.add_outbox(session, "mention_card", target.channel, now, mention_id=mention.id)
+        delivery.add_outbox(session, "mention_card", target.channel, now, mention_id=mention.id)
         return Effects(queued=True, notice=f"#{mention.id} moved to {target.name}.")
 
     return wake_if_queued(services, run_move(services, mention_id, step))

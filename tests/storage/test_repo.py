@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage import repo
+from storage import delivery, repo
 from storage.db import make_engine, make_session_factory
 from storage.models import DepartmentRow, DraftRow, MentionRow, OutboxRow
 
@@ -230,39 +230,39 @@ def test_due_outbox_is_unsent_messages_whose_time_has_come_oldest_first(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions() as session:
-        first = repo.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
-        later = repo.add_outbox(session, "mention_card", "C0SALES", NOW - timedelta(minutes=5))
-        waiting = repo.add_outbox(session, "digest", "C0SOCIAL", NOW)
+        first = delivery.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
+        later = delivery.add_outbox(session, "mention_card", "C0SALES", NOW - timedelta(minutes=5))
+        waiting = delivery.add_outbox(session, "digest", "C0SOCIAL", NOW)
         waiting.next_attempt_at = NOW + timedelta(hours=1)  # retried later, after a failure
-        sent = repo.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
+        sent = delivery.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
         sent.sent_at = NOW
         session.commit()
 
     with sessions() as session:
-        due = repo.due_outbox(session, NOW)
+        due = delivery.due_outbox(session, NOW)
         assert [row.id for row in due] == [first.id, later.id], "ordered by id, sent ones left out"
-        assert len(repo.pending_outbox(session)) == 3
-        assert [row.id for row in repo.due_outbox(session, NOW, limit=1)] == [first.id]
+        assert len(delivery.pending_outbox(session)) == 3
+        assert [row.id for row in delivery.due_outbox(session, NOW, limit=1)] == [first.id]
 
 
 def test_an_outbox_row_is_leased_by_one_worker_only(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
-        row = repo.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
+        row = delivery.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
         session.commit()
         row_id, seen = row.id, row.next_attempt_at
 
     until = NOW + timedelta(seconds=30)
     with sessions() as session:
-        assert repo.lease_outbox(session, row_id, seen, until) is True
+        assert delivery.lease_outbox(session, row_id, seen, until) is True
         session.commit()
     with sessions() as session:
-        assert repo.lease_outbox(session, row_id, seen, until + timedelta(seconds=1)) is False
+        assert delivery.lease_outbox(session, row_id, seen, until + timedelta(seconds=1)) is False
         session.commit()
 
     with sessions() as session:
         leased = session.get(OutboxRow, row_id)
         assert leased is not None and leased.next_attempt_at == until
-        assert repo.due_outbox(session, NOW) == []
+        assert delivery.due_outbox(session, NOW) == []
 
 
 # -- deduplication -----------------------------------------------------------------
@@ -270,24 +270,24 @@ def test_an_outbox_row_is_leased_by_one_worker_only(sessions: sessionmaker[Sessi
 
 def test_a_webhook_id_is_remembered_once(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
-        assert repo.remember_webhook(session, "msg_1", NOW, accepted=2, duplicates=1) is True
-        assert repo.remember_webhook(session, "msg_1", NOW, accepted=2, duplicates=1) is False
+        assert delivery.remember_webhook(session, "msg_1", NOW, accepted=2, duplicates=1) is True
+        assert delivery.remember_webhook(session, "msg_1", NOW, accepted=2, duplicates=1) is False
         session.commit()
     with sessions() as session:
-        assert repo.remember_webhook(session, "msg_1", NOW, accepted=0, duplicates=0) is False
-        seen = repo.seen_webhook(session, "msg_1")
+        assert delivery.remember_webhook(session, "msg_1", NOW, accepted=0, duplicates=0) is False
+        seen = delivery.seen_webhook(session, "msg_1")
         assert seen is not None and (seen.accepted, seen.duplicates) == (2, 1)
-        assert repo.seen_webhook(session, "msg_2") is None
+        assert delivery.seen_webhook(session, "msg_2") is None
 
 
 def test_a_slack_event_id_is_remembered_once(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
-        assert repo.remember_slack_event(session, "Ev0001", NOW) is True
-        assert repo.remember_slack_event(session, "Ev0001", NOW) is False
+        assert delivery.remember_slack_event(session, "Ev0001", NOW) is True
+        assert delivery.remember_slack_event(session, "Ev0001", NOW) is False
         session.commit()
     with sessions() as session:
-        assert repo.remember_slack_event(session, "Ev0001", NOW) is False
-        assert repo.remember_slack_event(session, "Ev0002", NOW) is True
+        assert delivery.remember_slack_event(session, "Ev0001", NOW) is False
+        assert delivery.remember_slack_event(session, "Ev0002", NOW) is True
 
 
 # -- time ----------------------------------------------------------------------------
