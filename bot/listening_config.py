@@ -44,7 +44,11 @@ class SourceConfig(BaseModel):
 
     @model_validator(mode="after")
     def _needs_for_kind(self) -> SourceConfig:
-        needs = {"rss": ("url",), "mastodon": ("base_url",), "bluesky": ()}[self.kind]
+        needs = {
+            "rss": ("url",),
+            "mastodon": ("base_url",),
+            "bluesky": (),
+        }[self.kind]
         missing = [key for key in needs if getattr(self, key) is None]
         if missing:
             raise ValueError(f"a {self.kind} source needs `{missing[0]}`")

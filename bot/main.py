@@ -7,6 +7,7 @@ import os
 import signal
 from dataclasses import dataclass
 
+from dotenv import dotenv_values
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -87,7 +88,7 @@ def serve(chorus: Chorus) -> None:
     """Serve HTTP (and Socket Mode when configured) until interrupted."""
     settings = chorus.settings
     socket = _start_socket_mode(chorus) if settings.mode == "socket" else None
-    scheduler = SourceScheduler(chorus.services, build_sources(chorus.services.config, os.environ))
+    scheduler = SourceScheduler(chorus.services, build_sources(chorus.services.config, _secrets()))
     server = create_server(
         chorus.web, host=settings.chorus_host, port=settings.chorus_port, threads=8, ident="chorus"
     )
@@ -109,6 +110,12 @@ def serve(chorus: Chorus) -> None:
         if socket is not None:
             socket.close()  # type: ignore[no-untyped-call]
         chorus.worker.stop()
+
+
+def _secrets() -> dict[str, str]:
+    """Where sources find their secrets: the environment, or the .env file beside it."""
+    from_file = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    return {**from_file, **os.environ}
 
 
 def _start_socket_mode(chorus: Chorus) -> SocketModeHandler:

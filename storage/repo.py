@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -77,6 +77,12 @@ def add_mention(session: Session, row: MentionRow) -> MentionRow:
     return row
 
 
+# Most pressing first: urgent, high, normal (or not yet classified), low.
+PRIORITY_ORDER = case(
+    {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=MentionRow.priority, else_=2
+)
+
+
 def list_mentions(
     session: Session,
     states: Iterable[str],
@@ -85,13 +91,15 @@ def list_mentions(
     claimed_by: str | None = None,
     limit: int = 20,
 ) -> Sequence[MentionRow]:
-    """Return mentions in `states`, oldest first, optionally of one department or person."""
+    """Return mentions in `states`, most pressing then oldest first, optionally of one
+    department or person."""
     query = select(MentionRow).where(MentionRow.state.in_(list(states)))
     if department_key is not None:
         query = query.where(MentionRow.department_key == department_key)
     if claimed_by is not None:
         query = query.where(MentionRow.claimed_by == claimed_by)
-    return session.scalars(query.order_by(MentionRow.received_at, MentionRow.id).limit(limit)).all()
+    ordered = query.order_by(PRIORITY_ORDER, MentionRow.received_at, MentionRow.id)
+    return session.scalars(ordered.limit(limit)).all()
 
 
 def count_mentions(session: Session, states: Iterable[str], department_key: str | None) -> int:
@@ -148,9 +156,10 @@ def customer_mentions(session: Session, customer_id: int) -> Sequence[MentionRow
 def find_customers(session: Session, handle: str) -> Sequence[CustomerRow]:
     """Customers with this handle on any network ("@ana" finds "@ana@social.example" too)."""
     wanted = handle.lower().lstrip("@")
+    literal = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     query = select(CustomerRow).where(
         func.lower(CustomerRow.handle).in_([wanted, f"@{wanted}"])
-        | func.lower(CustomerRow.handle).like(f"@{wanted}@%")
+        | func.lower(CustomerRow.handle).like(f"@{literal}@%", escape="\\")
     )
     return session.scalars(query.order_by(CustomerRow.id)).all()
 
