@@ -26,7 +26,7 @@ def known_languages(codes: list[str]) -> list[Language]:
 @dataclass(frozen=True)
 class Classification:
     language: str | None
-    sentiment: float
+    sentiment: float | None
     intent: Intent
     priority: Priority
     reason: str
@@ -63,15 +63,16 @@ class Classifier:
     def classify(
         self, text: str, *, language: str | None, followers: int | None, is_advocate: bool
     ) -> Classification:
-        """Classify a mention; a language the source already gave is trusted."""
-        score = self.sentiment(text)
+        """Classify a mention; a language the source already gave is trusted. VADER's lexicon
+        is English, so other languages get no sentiment rather than a wrong one."""
+        lang = language.lower() if language else self.language(text)
+        score = self.sentiment(text) if lang in (None, "en") else None
         verdict = assess(
             text,
-            score,
+            score or 0.0,
             followers=followers,
             is_advocate=is_advocate,
             urgent_terms=self.config.urgent_terms,
             high_reach=self.config.high_reach_followers,
         )
-        lang = language.lower() if language else self.language(text)
         return Classification(lang, score, verdict.intent, verdict.priority, verdict.reason)

@@ -43,11 +43,23 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="migrate the database, then serve Slack, webhooks and /healthz"
     )
     run.set_defaults(handler=cmd_run)
+    _add_admin_commands(commands)
+    _add_listening_commands(commands)
+    export = commands.add_parser(
+        "export", help="write mentions, drafts, publications and events as CSV"
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, help="folder to write the CSV files into"
+    )
+    export.set_defaults(handler=cmd_export)
+    return parser
+
+
+def _add_admin_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(metavar="ACTION", required=True)
-    db_commands.add_parser("upgrade", help="apply every database migration").set_defaults(
-        handler=cmd_db_upgrade
-    )
+    upgrade = db_commands.add_parser("upgrade", help="apply every database migration")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
     config = commands.add_parser("config", help="workspace configuration")
     config_commands = config.add_subparsers(metavar="ACTION", required=True)
     check = config_commands.add_parser(
@@ -60,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import mentions from a JSON Lines or CSV file")
     importer.add_argument("file", type=Path)
     importer.set_defaults(handler=cmd_import)
+
+
+def _add_listening_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     route = commands.add_parser("route", help="routing: see where a post would go")
     route_commands = route.add_subparsers(metavar="ACTION", required=True)
     test = route_commands.add_parser(
@@ -75,14 +90,6 @@ def _parser() -> argparse.ArgumentParser:
         "sources", help="each source's health: last success, last error, mentions brought in"
     )
     sources.set_defaults(handler=cmd_sources)
-    export = commands.add_parser(
-        "export", help="write mentions, drafts, publications and events as CSV"
-    )
-    export.add_argument(
-        "--out", type=Path, required=True, help="folder to write the CSV files into"
-    )
-    export.set_defaults(handler=cmd_export)
-    return parser
 
 
 def _offline_services(settings: Settings, config: WorkspaceConfig):  # type: ignore[no-untyped-def]
@@ -210,8 +217,9 @@ def cmd_route_test(args: argparse.Namespace) -> int:
     department = config.department(decision.department_key)
     assert department is not None
     print(f"→ {department.name} ({department.channel}): {decision.reason}")
+    mood = "n/a (not English)" if verdict.sentiment is None else f"{verdict.sentiment:+.2f}"
     print(
-        f"  language {verdict.language or 'unknown'} · sentiment {verdict.sentiment:+.2f} · "
+        f"  language {verdict.language or 'unknown'} · sentiment {mood} · "
         f"intent {verdict.intent.value} · priority {verdict.priority.value} ({verdict.reason})"
     )
     return 0

@@ -82,6 +82,18 @@ def review_buttons(draft: Draft, is_latest: bool) -> list[ButtonElement]:
 
 def build_decision_dm(review: Review, decision: str) -> tuple[str, list[Block]]:
     """Tell a draft's author what the reviewer decided, with the next step as a button."""
+    text = decision_sentence(review, decision)
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_LIMIT)))
+    ]
+    blocks += _next_step(review, decision)
+    if review.card.url:
+        post = link(review.card.url, "The customer's post")
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=post)]))
+    return truncate(text, 300), blocks
+
+
+def decision_sentence(review: Review, decision: str) -> str:
     draft, card = review.draft, review.card
     where = f" in <#{card.channel}>" if card.channel else ""
     about = f"your draft v{draft.version} for #{card.mention.id}{where}"
@@ -96,40 +108,24 @@ def build_decision_dm(review: Review, decision: str) -> tuple[str, list[Block]]:
         f"{about}: “{note}”",
         "reject": f":x: {reviewer} rejected {about}: “{note}”. You can write a new draft.",
     }
-    text = sentences.get(decision, f"{reviewer} reviewed {about}.")
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_LIMIT)))
-    ]
+    return sentences.get(decision, f"{reviewer} reviewed {about}.")
+
+
+def _next_step(review: Review, decision: str) -> list[Block]:
+    """Revise after a refusal; the approved text and Mark as posted after an approval."""
+    draft = review.draft
     if decision in ("request_changes", "reject"):
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Revise draft",
-                        action_id=Action.REVISE,
-                        value=str(card.mention.id),
-                        style="primary",
-                    )
-                ]
-            )
+        revise = ButtonElement(
+            text="Revise draft",
+            action_id=Action.REVISE,
+            value=str(review.card.mention.id),
+            style="primary",
         )
-    elif draft.status is DraftStatus.APPROVED:
-        blocks.append(
-            SectionBlock(
-                text=PlainTextObject(text=truncate(draft.text_to_post, SECTION_LIMIT), emoji=False)
-            )
+        return [ActionsBlock(elements=[revise])]
+    if draft.status is DraftStatus.APPROVED:
+        reply = PlainTextObject(text=truncate(draft.text_to_post, SECTION_LIMIT), emoji=False)
+        posted = ButtonElement(
+            text="Mark as posted", action_id=Action.MARK_POSTED, value=str(draft.id)
         )
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Mark as posted", action_id=Action.MARK_POSTED, value=str(draft.id)
-                    )
-                ]
-            )
-        )
-    if card.url:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=link(card.url, "The customer's post"))])
-        )
-    return truncate(text, 300), blocks
+        return [SectionBlock(text=reply), ActionsBlock(elements=[posted])]
+    return []
