@@ -32,6 +32,10 @@ def _configure_logging() -> None:
     )
     # Alembic narrates every plugin and step at INFO; only its warnings matter to an admin.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # One line per poll comes from chorus.sources; the scheduler's and HTTP client's own
+    # per-run lines would only bury it.
+    for chatty in ("apscheduler", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -87,8 +87,10 @@ def _headline(card: Card) -> str:
     parts = ([badge] if badge else []) + [f"*#{card.mention.id} · {network}*"]
     if card.customer:
         c = card.customer
-        name = f"*{escape(c.name)}* " if c.name else ""
-        parts.append(f"{name}{link(c.url, c.handle)}")
+        if c.name and c.name != c.handle:
+            parts.append(f"*{escape(c.name)}* {link(c.url, c.handle)}")
+        else:
+            parts.append(f"*{link(c.url, c.handle)}*" if c.url else f"*{escape(c.handle)}*")
         if c.followers is not None:
             parts.append(f"{c.followers:,} followers")
     return " · ".join(parts)
