@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.services import review, workflow
+from bot.services import review
+from handlers import card_actions
 from handlers.card_actions import ephemeral
-from handlers.context import action_value, channel_of, services_of, user_of
+from handlers.context import action_value, services_of, user_of
 from handlers.effects import apply_effects
 from handlers.ids import Action, Modal
 from handlers.modals import (
-    build_draft_modal,
     build_edit_approve_modal,
     build_mark_posted_modal,
     build_note_modal,
@@ -68,18 +68,11 @@ def handle_mark_posted(
     client.views_open(trigger_id=body["trigger_id"], view=build_mark_posted_modal(draft_id, text))
 
 
-def handle_revise(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    ack()
-    services = services_of(context)
-    form, effects = workflow.start_draft(services, action_value(body), user_of(body))
-    client.views_open(trigger_id=body["trigger_id"], view=build_draft_modal(form, channel_of(body)))
-    apply_effects(effects, services, client, None)
-
-
 def register(app: App) -> None:
     app.action(Action.APPROVE)(handle_approve)
     app.action(Action.EDIT_APPROVE)(handle_edit_approve)
     app.action(Action.REQUEST_CHANGES)(handle_request_changes)
     app.action(Action.REJECT)(handle_reject)
     app.action(Action.MARK_POSTED)(handle_mark_posted)
-    app.action(Action.REVISE)(handle_revise)
+    # Revise draft (in the author's DM) opens the same form as Draft reply on the card.
+    app.action(Action.REVISE)(card_actions.handle_draft)
