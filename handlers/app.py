@@ -16,7 +16,7 @@ from handlers import (
     spike_actions,
     submissions,
 )
-from handlers.context import services_middleware
+from handlers.context import event_dedupe_middleware, services_middleware
 
 SURFACES = (
     card_actions,
@@ -47,6 +47,7 @@ def build_app(
         raise_error_for_unhandled_request=False,
     )
     app.use(services_middleware(services))
+    app.use(event_dedupe_middleware(services))
     for surface in SURFACES:
         surface.register(app)
     return app

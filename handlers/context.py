@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, BoltResponse
 
 from bot.services.core import Services
+from storage import delivery
 
 
 def services_middleware(services: Services) -> Callable[..., Any]:
@@ -40,3 +41,19 @@ def action_value(body: dict[str, Any]) -> int:
 def channel_of(body: dict[str, Any]) -> str | None:
     channel = body.get("channel") or {}
     return str(channel.get("id")) if isinstance(channel, dict) and channel.get("id") else None
+
+
+def event_dedupe_middleware(services: Services) -> Callable[..., Any]:
+    """Return a middleware that lets each Events API delivery through once: Slack retries
+    an event it thinks we missed, and a retry must never act twice."""
+
+    def once_per_event(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id is None:
+            return next()
+        with services.sessions() as session:
+            first = delivery.remember_slack_event(session, str(event_id), services.clock())
+            session.commit()
+        return next() if first else BoltResponse(status=200, body="")
+
+    return once_per_event
