@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="migrate the database, then serve Slack, webhooks and /healthz"
     )
     run.set_defaults(handler=cmd_run)
+    sandbox = commands.add_parser(
+        "sandbox", help="try Chorus offline in a browser: a Slack stand-in, sample mentions"
+    )
+    sandbox.add_argument("--port", type=int, default=3000, help="port of the page (default 3000)")
+    sandbox.add_argument(
+        "--pace", type=float, default=8.0, help="seconds between sample mentions (0: none)"
+    )
+    sandbox.set_defaults(handler=cmd_sandbox)
     _add_admin_commands(commands)
     _add_listening_commands(commands)
     export = commands.add_parser(
@@ -121,6 +129,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     upgrade(settings.chorus_database_url)
     serve(build(settings, config))
     return 0
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    import time
+
+    from bot.sandbox.run import start_sandbox
+
+    if not 0 < args.port < 65536:
+        print("chorus: --port must be between 1 and 65535", file=sys.stderr)
+        return 2
+    try:
+        sandbox = start_sandbox(port=args.port, pace_seconds=args.pace or None)
+    except OSError as error:
+        print(
+            f"chorus: cannot listen on port {args.port} ({error.strerror}): "
+            "try another with --port",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Chorus sandbox: open {sandbox.url} in your browser (Ctrl-C to stop).", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        sandbox.stop()
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
