@@ -136,6 +136,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     from bot.sandbox.run import start_sandbox
 
+    logging.getLogger("bot.standin").setLevel(logging.WARNING)  # the stand-in's own chatter
     if not 0 < args.port < 65536:
         print("chorus: --port must be between 1 and 65535", file=sys.stderr)
         return 2

@@ -22,10 +22,12 @@ from bot.sandbox.state import Channel, Person, dm_of, ephemeral_ts, snapshot
 from bot.sandbox.wsgi import BadBody, read_json, send_json, serve_file
 from bot.standin import SlackStandIn
 from bot.web import StartResponse, WsgiApp
+from handlers.ids import Command
 
 log = logging.getLogger("chorus.sandbox")
 
 STATIC = Path(__file__).parent / "static"
+COMMANDS = tuple(command.value for command in Command)
 Reply = tuple[int, Json]
 Handler = Callable[[dict[str, list[str]], Json], Reply]
 
@@ -159,13 +161,12 @@ class SandboxApp:
     def command(self, query: dict[str, list[str]], body: Json) -> Reply:
         user = self._user(body)
         name = _text(body, "command")
-        if not name.startswith("/"):
-            raise Refused(400, "command must be a slash command such as /chorus")
+        if name not in COMMANDS:  # Slack itself refuses a command no app registered
+            known = ", ".join(COMMANDS)
+            return 200, {"ok": False, "error": f"{name} is not a valid command. Try {known}."}
         channel = self._channel(body.get("channel") or "C0GENERAL", user["id"])
         text = str(body.get("text") or "")
         answer = self.slack.command(user, channel.id, channel.name, name, text)
-        if answer.status == 404:
-            return 200, {"ok": False, "error": f"Chorus has no {name} command; try /chorus help"}
         return 200, {"ok": answer.status == 200, "status": answer.status, "response": answer.json()}
 
     def mention(self, query: dict[str, list[str]], body: Json) -> Reply:

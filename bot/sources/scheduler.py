@@ -67,7 +67,8 @@ class SourceScheduler:
             coalesce=True,
         )
         self.scheduler.start()
-        log.info("polling %d source(s): %s", len(self.sources), ", ".join(self.sources))
+        if self.sources:
+            log.info("polling %d source(s): %s", len(self.sources), ", ".join(self.sources))
 
     def run(self, name: str) -> PollOutcome | None:
         """Poll one source; failures are already in its health, so only a bug (say, the

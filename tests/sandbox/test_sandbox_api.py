@@ -194,6 +194,8 @@ def test_a_slash_command_answers_in_the_ack_and_among_the_ephemerals(sandbox: Sa
     [shown] = state(sandbox, ANA)["ephemerals"]
     assert shown["text"] == answer["response"]["text"]
     assert state(sandbox, LEA)["ephemerals"] == []
+    typo = api(sandbox, "/api/command", {**body, "command": "/chorsu"})
+    assert typo["ok"] is False and "/chorsu is not a valid command" in typo["error"]
 
 
 def test_a_spike_becomes_one_summary_and_urgent_posts_still_get_cards(sandbox: Sandbox) -> None:
