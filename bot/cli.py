@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -149,6 +150,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    # `kill` stops it as Ctrl-C does, so the temporary folder is removed either way.
+    signal.signal(signal.SIGTERM, _interrupt)
     print(f"Chorus sandbox: open {sandbox.url} in your browser (Ctrl-C to stop).", flush=True)
     try:
         while True:
@@ -157,6 +160,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         return 0
     finally:
         sandbox.stop()
+
+
+def _interrupt(*_: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the clean-up
+    raise KeyboardInterrupt
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

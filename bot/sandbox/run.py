@@ -65,15 +65,28 @@ class Sandbox:
     tempdir: Path | None
 
     def stop(self) -> None:
-        """Stop the feeder, the server, the scheduler, the outbox worker and the stand-in."""
-        self.feeder.stop()
-        self._stop_server()
-        self.scheduler.shutdown()
-        self.chorus.worker.stop()
-        self.standin.stop()
-        self.chorus.services.sessions.kw["bind"].dispose()
+        """Stop the feeder, the server, the scheduler, the outbox worker and the stand-in.
+
+        Every step runs even when one fails (the temporary folder must go); the first
+        failure is raised at the end."""
+        failures: list[Exception] = []
+        for step in (
+            self.feeder.stop,
+            self._stop_server,
+            self.scheduler.shutdown,
+            self.chorus.worker.stop,
+            self.standin.stop,
+            self.chorus.services.sessions.kw["bind"].dispose,
+        ):
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 - logged, and raised once all stopped
+                log.warning("sandbox: %s failed while stopping: %r", step.__qualname__, error)
+                failures.append(error)
         if self.tempdir is not None:
             shutil.rmtree(self.tempdir, ignore_errors=True)
+        if failures:
+            raise failures[0]
 
     def _stop_server(self) -> None:
         # Let requests under way finish first: each wakes the loop through its trigger
@@ -81,7 +94,10 @@ class Sandbox:
         # the loop, so it ends at once even with a browser's keep-alive sockets open.
         self.server.task_dispatcher.shutdown(timeout=5)
         everything = self.server._map  # waitress keeps every socket of its loop there
-        self.server.trigger.pull_trigger(lambda: close_all(everything))
+        try:
+            self.server.trigger.pull_trigger(lambda: close_all(everything))
+        except OSError:  # the trigger is already closed: the loop is not listening to it
+            close_all(everything)
         self.thread.join(timeout=5)
 
 
