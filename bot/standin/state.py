@@ -6,50 +6,35 @@ threads and the test thread never see each other's half-made changes.
 
 import copy
 import threading
-from dataclasses import dataclass
-from typing import Any
 
-APP_ID = "A0CHORUS"
-BOT_ID = "B0CHORUS"
-TS_EPOCH = 1_700_000_000
-MAX_VIEW_STACK = 3
+from bot.standin.records import (
+    APP_ID,
+    BOT_ID,
+    MAX_VIEW_STACK,
+    TS_EPOCH,
+    Call,
+    Failure,
+    Json,
+    SlackError,
+    dm_channel,
+)
+from bot.standin.views import ViewsMixin
 
-Json = dict[str, Any]
-
-
-class SlackError(Exception):
-    """A Web API error: answered as HTTP 200 {"ok": false, "error": error}."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request the stand-in received, in the order received."""
-
-    method: str
-    args: dict[str, Any]
-    token: str | None
-
-
-@dataclass
-class Failure:
-    """A scripted failure for the next `remaining` calls to one method."""
-
-    error: str
-    retry_after: int | None
-    status: int
-    remaining: int
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "MAX_VIEW_STACK",
+    "TS_EPOCH",
+    "Call",
+    "Failure",
+    "Json",
+    "SlackError",
+    "Workspace",
+    "dm_channel",
+]
 
 
-def dm_channel(channel: str) -> str:
-    """Slack accepts a user id as a channel: the message lands in the DM "D" + user id."""
-    return "D" + channel if channel[:1] in ("U", "W") else channel
-
-
-class Workspace:
+class Workspace(ViewsMixin):
     """The stand-in's whole state, guarded by one re-entrant lock."""
 
     def __init__(self, bot_user_id: str, team_id: str) -> None:
@@ -112,11 +97,6 @@ class Workspace:
             self._ts_micros += 100
             seconds, micros = divmod(self._ts_micros, 1_000_000)
             return f"{TS_EPOCH + seconds}.{micros:06d}"
-
-    def _next_view_ids(self) -> tuple[str, str]:
-        self._view_serial += 1
-        serial = self._view_serial
-        return f"V{serial:010d}", f"{TS_EPOCH + serial}.{serial * 7919:08x}"
 
     # -- users and channels ----------------------------------------------------
 
@@ -231,106 +211,3 @@ class Workspace:
         """The (channel, user) a response_url key was registered with, where known."""
         with self._lock:
             return self._responders.get(key, (None, None))
-
-    # -- views -------------------------------------------------------------------
-
-    def _view(self, sent: Json, root: str | None, previous: str | None) -> Json:
-        view_id, view_hash = self._next_view_ids()
-        defaults: Json = {
-            "type": "modal",
-            "blocks": [],
-            "private_metadata": "",
-            "callback_id": "",
-            "external_id": "",
-            "clear_on_close": False,
-            "notify_on_close": False,
-            "close": None,
-            "submit": None,
-        }
-        forced: Json = {
-            "id": view_id,
-            "hash": view_hash,
-            "team_id": self.team_id,
-            "state": {"values": {}},
-            "root_view_id": root or view_id,
-            "previous_view_id": previous,
-            "app_id": APP_ID,
-            "app_installed_team_id": self.team_id,
-            "bot_id": BOT_ID,
-        }
-        return {**defaults, **copy.deepcopy(sent), **forced}
-
-    def open_view(self, sent: Json) -> Json:
-        with self._lock:
-            view = self._view(sent, None, None)
-            self._modals.append(view)
-            return copy.deepcopy(view)
-
-    def push_view(self, sent: Json) -> Json:
-        with self._lock:
-            if not self._modals:
-                raise SlackError("not_found")
-            top = self._modals[-1]
-            depth = sum(1 for v in self._modals if v["root_view_id"] == top["root_view_id"])
-            if depth >= MAX_VIEW_STACK:
-                raise SlackError("push_limit_reached")
-            view = self._view(sent, top["root_view_id"], top["id"])
-            self._modals.append(view)
-            return copy.deepcopy(view)
-
-    def _locate(self, view_id: str | None, external_id: str | None) -> Json:
-        for view in [*self._modals, *self._homes.values()]:
-            if view_id is not None and view["id"] == view_id:
-                return view
-            if external_id is not None and view.get("external_id") == external_id:
-                return view
-        raise SlackError("not_found")
-
-    def _replace(self, old: Json, sent: Json) -> Json:
-        new = self._view(sent, old["root_view_id"], old["previous_view_id"])
-        new["id"] = old["id"]
-        if not sent.get("external_id"):
-            new["external_id"] = old.get("external_id", "")
-        old.clear()
-        old.update(new)
-        return copy.deepcopy(old)
-
-    def update_view(
-        self, sent: Json, view_id: str | None, external_id: str | None, view_hash: str | None
-    ) -> Json:
-        with self._lock:
-            old = self._locate(view_id, external_id)
-            if view_hash and view_hash != old["hash"]:
-                raise SlackError("hash_conflict")
-            return self._replace(old, sent)
-
-    def publish_home(self, user_id: str, sent: Json, view_hash: str | None) -> Json:
-        with self._lock:
-            old = self._homes.get(user_id)
-            if old is None:
-                view = self._view(sent, None, None)
-                self._homes[user_id] = view
-                return copy.deepcopy(view)
-            if view_hash and view_hash != old["hash"]:
-                raise SlackError("hash_conflict")
-            return self._replace(old, sent)
-
-    def close_view(self, view_id: str) -> None:
-        """Close a modal and every view pushed above it (as the user pressing Close)."""
-        with self._lock:
-            index = next((i for i, v in enumerate(self._modals) if v["id"] == view_id), None)
-            if index is None:
-                raise KeyError(view_id)
-            root = self._modals[index]["root_view_id"]
-            keep = self._modals[:index] + [
-                v for v in self._modals[index + 1 :] if v["root_view_id"] != root
-            ]
-            self._modals = keep
-
-    def views(self) -> list[Json]:
-        with self._lock:
-            return copy.deepcopy(self._modals)
-
-    def home(self, user_id: str) -> Json | None:
-        with self._lock:
-            return copy.deepcopy(self._homes.get(user_id))
