@@ -27,6 +27,7 @@ from bot.listening_config import (
     SpikeConfig,
     WebhookMapping,
 )
+from bot.publishing_config import PublishingConfig, ScoreConfig
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{2,}$")]
@@ -70,6 +71,8 @@ class WorkspaceConfig(BaseModel):
     webhooks: list[WebhookMapping] = []
     classification: ClassificationConfig = ClassificationConfig()
     spike: SpikeConfig = SpikeConfig()
+    publishing: PublishingConfig = PublishingConfig()
+    score: ScoreConfig = ScoreConfig()
 
     @field_validator("timezone")
     @classmethod

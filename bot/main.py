@@ -16,6 +16,8 @@ from slack_sdk.errors import SlackApiError
 from waitress.server import create_server
 
 from bot.config import WorkspaceConfig, load_config
+from bot.publishing.registry import build_connectors
+from bot.reply_length import network_lengths
 from bot.services.core import Services
 from bot.services.outbox import OutboxWorker
 from bot.services.workspace import sync_workspace
@@ -63,7 +65,13 @@ def build(
     """Wire Chorus from settings (the database must already be migrated)."""
     config = config or load_config(settings.chorus_config)
     engine = make_engine(settings.chorus_database_url)
-    services = Services(sessions=make_session_factory(engine), config=config)
+    services = Services(
+        sessions=make_session_factory(engine),
+        config=config,
+        lengths=network_lengths().with_limits(config.publishing.reply_limits),
+        connectors=build_connectors(settings),
+        public_url=settings.chorus_public_url,
+    )
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = WebClient(token=token, base_url=settings.api_url)
     secret = settings.slack_signing_secret

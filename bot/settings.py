@@ -18,6 +18,14 @@ HINTS = {
     "chorus_mode": "either socket or http",
     "chorus_port": "a port number between 1 and 65535",
     "chorus_webhook_secret": "a Standard Webhooks secret that starts with whsec_",
+    "chorus_public_url": "the address people reach this server at, such as https://chorus.example.com",
+    "chorus_mastodon_base_url": "the address of the brand account's Mastodon server, such as "
+    "https://mastodon.social",
+    "chorus_mastodon_access_token": "an access token of the brand's Mastodon account (Preferences, "
+    "Development, New application, with the read and write:statuses scopes)",
+    "chorus_bluesky_handle": "the brand account's handle, such as acme.bsky.social",
+    "chorus_bluesky_app_password": "an app password of the brand's Bluesky account (Settings, "
+    "Privacy and security, App passwords)",
 }
 
 
@@ -111,3 +119,30 @@ def require_slack(settings: Settings) -> None:
         raise SettingsError(_describe("slack_app_token", "is not set but CHORUS_MODE=socket"))
     if settings.mode == "http" and settings.slack_signing_secret is None:
         raise SettingsError(_describe("slack_signing_secret", "is not set (needed in HTTP mode)"))
+    require_connectors(settings)
+
+
+def require_connectors(settings: Settings) -> None:
+    """Raise SettingsError when a connector is half set up: it would fail at the first Publish."""
+    pairs = [
+        (
+            "chorus_mastodon_base_url",
+            settings.chorus_mastodon_base_url,
+            "chorus_mastodon_access_token",
+            settings.chorus_mastodon_access_token,
+        ),
+        (
+            "chorus_bluesky_handle",
+            settings.chorus_bluesky_handle,
+            "chorus_bluesky_app_password",
+            settings.chorus_bluesky_app_password,
+        ),
+    ]
+    for first, first_value, second, second_value in pairs:
+        if (first_value is None) != (second_value is None):
+            given, missing = (first, second) if second_value is None else (second, first)
+            raise SettingsError(
+                f"{missing.upper()} is not set but {given.upper()} is: set "
+                f"{missing.upper()} to {HINTS[missing]}, or unset {given.upper()} to post to "
+                "that network by hand."
+            )

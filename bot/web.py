@@ -9,6 +9,7 @@ import binascii
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -17,7 +18,10 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from bot.listening_config import WebhookMapping
 from bot.services.core import Services
 from bot.services.ingest import FieldError, InvalidMentions, ingest, parse_mentions
+from bot.services.results import report_from_tool
 from bot.services.webhook_mapping import map_payload
+from bot.web_engagement import locator_field, parse_results
+from bot.web_links import serve_short_link
 
 log = logging.getLogger("chorus.web")
 
@@ -40,6 +44,14 @@ REASONS = {
 }
 
 
+@dataclass(frozen=True)
+class Signed:
+    """A webhook body whose signature checked out."""
+
+    body: bytes
+    webhook_id: str
+
+
 class WebApp:
     """Route requests to Slack (through Bolt's adapter), the webhook, or the health check."""
 
@@ -54,11 +66,15 @@ class WebApp:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if path == "/slack/events" and self.slack is not None:
             return self.slack(environ, start_response)
+        if path.startswith("/r/"):
+            return serve_short_link(self.services, environ, start_response)
         if path == "/webhooks/mentions" or path.startswith("/webhooks/mentions/"):
             name = path.removeprefix("/webhooks/mentions").strip("/") or None
             status, body = (
                 self.mentions(environ, name) if method == "POST" else _not_allowed("POST")
             )
+        elif path == "/webhooks/engagement":
+            status, body = self.engagement(environ) if method == "POST" else _not_allowed("POST")
         elif path == "/healthz":
             status, body = self.health() if method in ("GET", "HEAD") else _not_allowed("GET")
         else:
@@ -80,6 +96,42 @@ class WebApp:
     def mentions(self, environ: dict[str, Any], mapping_name: str | None = None) -> Reply:
         """Accept one mention object or {"mentions": [...]}, signed per Standard Webhooks;
         on /webhooks/mentions/NAME, the payload of another tool, mapped by [[webhooks]]."""
+        verified = self._verified(environ)
+        if not isinstance(verified, Signed):
+            return verified
+        body, webhook_id = verified.body, verified.webhook_id
+        mapping = self._mapping(mapping_name)
+        if mapping_name is not None and mapping is None:
+            return 404, {"error": f"no [[webhooks]] mapping named “{mapping_name}” in chorus.toml"}
+        items, prefix, problems = _mapped_items(mapping, body) if mapping else _mention_items(body)
+        if problems:
+            return 400, {"errors": [{"field": p.field, "message": p.message} for p in problems]}
+        try:
+            mentions = parse_mentions(items, prefix)
+        except InvalidMentions as invalid:
+            errors = [{"field": e.field, "message": e.message} for e in invalid.errors]
+            return 400, {"errors": errors}
+        result = ingest(self.services, mentions, webhook_id=webhook_id)
+        return 202, {"accepted": result.accepted, "duplicates": result.duplicates}
+
+    def engagement(self, environ: dict[str, Any]) -> Reply:
+        """Accept results a tool read off a network, signed like the mention webhook."""
+        verified = self._verified(environ)
+        if not isinstance(verified, Signed):
+            return verified
+        body, webhook_id = verified.body, verified.webhook_id
+        items, problems, prefix = parse_results(body)
+        if problems:
+            return 400, {"errors": [{"field": p.field, "message": p.message} for p in problems]}
+        done = report_from_tool(self.services, items, webhook_id)
+        if done.unknown:
+            fields = [locator_field(prefix, i, items[i][0]) for i in done.unknown]
+            return 404, {"errors": [_unknown_reply(field) for field in fields]}
+        return 202, {"updated": done.updated, "duplicate": done.replayed}
+
+    def _verified(self, environ: dict[str, Any]) -> Signed | Reply:
+        """Return the body and its webhook-id once its Standard Webhooks signature checks out,
+        or the answer that explains why not."""
         if self.webhook is None:
             return 503, {
                 "error": "webhooks are off: set CHORUS_WEBHOOK_SECRET (whsec_…) to accept them"
@@ -97,19 +149,15 @@ class WebApp:
             self.webhook.verify(body, headers, json_parse=False)
         except (WebhookVerificationError, ValueError, binascii.Error) as error:
             return 401, {"error": f"signature rejected: {error}"}
-        mapping = self._mapping(mapping_name)
-        if mapping_name is not None and mapping is None:
-            return 404, {"error": f"no [[webhooks]] mapping named “{mapping_name}” in chorus.toml"}
-        items, prefix, problems = _mapped_items(mapping, body) if mapping else _mention_items(body)
-        if problems:
-            return 400, {"errors": [{"field": p.field, "message": p.message} for p in problems]}
-        try:
-            mentions = parse_mentions(items, prefix)
-        except InvalidMentions as invalid:
-            errors = [{"field": e.field, "message": e.message} for e in invalid.errors]
-            return 400, {"errors": errors}
-        result = ingest(self.services, mentions, webhook_id=headers["webhook-id"])
-        return 202, {"accepted": result.accepted, "duplicates": result.duplicates}
+        return Signed(body, headers["webhook-id"])
+
+
+def _unknown_reply(field: str) -> dict[str, str]:
+    return {
+        "field": field,
+        "message": "names no published reply: send the live link shown on the mention's card "
+        "(or its mention_id); nothing was recorded",
+    }
 
 
 def _mapped_items(mapping: WebhookMapping, body: bytes) -> tuple[list[Any], str, list[FieldError]]:

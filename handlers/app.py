@@ -12,6 +12,7 @@ from handlers import (
     commands,
     errors,
     log_mention,
+    publish_actions,
     review_actions,
     spike_actions,
     submissions,
@@ -21,6 +22,7 @@ from handlers.context import event_dedupe_middleware, services_middleware
 SURFACES = (
     card_actions,
     review_actions,
+    publish_actions,
     spike_actions,
     submissions,
     commands,

@@ -17,9 +17,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.clock import duration
+from bot.domain.engagement import describe
 from bot.domain.limits import NETWORK_NAMES
 from bot.domain.model import Mention, State
-from bot.services.views import Card
+from bot.services.views import Card, Results
 from handlers.card_insight import insight_line, priority_badge
 from handlers.ids import Action
 from handlers.ids import Block as BlockId
@@ -129,12 +130,23 @@ def status_line(card: Card, now: datetime) -> str:
         by = user(draft.reviewer)
         return f"{icon} Draft v{draft.version} approved{edited} by {by}; ready to post"
     if m.state is State.PUBLISHED:
-        return f"{icon} Answered by {user(m.claimed_by)}: {link(m.posted_url, 'live reply')}" + (
-            f" · time to answer {duration(m.posted_at - m.received_at)}" if m.posted_at else ""
-        )
+        answered = f"{icon} Answered by {user(m.claimed_by)}: {link(m.posted_url, 'live reply')}"
+        if m.posted_at:
+            answered += f" · time to answer {duration(m.posted_at - m.received_at)}"
+        return answered + (f"\n{results_line(card.results)}" if card.results else "")
     if m.state is State.DISMISSED:
         return f"{icon} Dismissed by {user(m.dismissed_by)}: “{escape(m.dismissed_reason or '')}”"
     return f"{icon} {m.state.value}"
+
+
+def results_line(results: Results) -> str:
+    """The reply's score and what it is made of; a warm answer from the customer first."""
+    line = f":chart_with_upwards_trend: Score {results.score:g} · {describe(results.engagement)}"
+    if results.warm_answer:
+        line += f" · customer: “{escape(truncate(results.warm_answer, 200))}”"
+    if results.measured_at is None:
+        line += " · first results an hour after posting"
+    return line
 
 
 def card_buttons(card: Card) -> list[ButtonElement]:
@@ -154,6 +166,10 @@ def card_buttons(card: Card) -> list[ButtonElement]:
         wanted.append(ButtonElement(text="Transfer", action_id=Action.TRANSFER, value=value))
     if m.is_open:
         wanted.append(ButtonElement(text="Dismiss", action_id=Action.DISMISS, value=value))
+    if m.state is State.PUBLISHED and card.results and card.results.by_hand:
+        wanted.append(
+            ButtonElement(text="Update results", action_id=Action.UPDATE_RESULTS, value=value)
+        )
     url = safe_url(card.url)
     if url:
         wanted.append(LinkButtonElement(text="Open post", url=url, action_id=Action.OPEN_POST))

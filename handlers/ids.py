@@ -18,6 +18,9 @@ class Action(StrEnum):
     REJECT = "draft_reject"
     MARK_POSTED = "draft_mark_posted"
     REVISE = "draft_revise"
+    PUBLISH = "draft_publish"
+    RETRY_PUBLISH = "draft_retry_publish"
+    UPDATE_RESULTS = "reply_update_results"
 
 
 class Modal(StrEnum):
@@ -29,6 +32,7 @@ class Modal(StrEnum):
     DISMISS = "dismiss_modal"
     TRANSFER = "transfer_modal"
     LOG_MENTION = "log_mention_modal"
+    RESULTS = "results_modal"
 
 
 class Shortcut(StrEnum):
@@ -43,6 +47,12 @@ class Block(StrEnum):
     DEPARTMENT = "department"
     CARD_ACTIONS = "card_actions"
     REVIEW_ACTIONS = "review_actions"
+    LIKES = "likes"
+    SHARES = "shares"
+    QUOTES = "quotes"
+    REPLIES = "replies"
+    CLICKS = "clicks"
+    ANSWER = "customer_answer"
 
 
 class Command(StrEnum):

@@ -112,7 +112,7 @@ def build_draft_modal(form: DraftForm, channel: str | None) -> View:
             "Your reply",
             multiline=True,
             initial=form.initial_text,
-            hint=f"{network} replies can be up to {form.limit:,} characters. "
+            hint=f"{network} replies can be up to {form.rule.describe()}. "
             "A lead or the social media manager reviews it before it goes public.",
         )
     )

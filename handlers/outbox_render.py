@@ -8,7 +8,7 @@ from bot.services import views
 from bot.services.core import Services
 from bot.services.outbox import NotReady, Obsolete, Outgoing
 from handlers.cards import build_card, build_retired_card
-from handlers.reviews import build_decision_dm, build_review
+from handlers.reviews import build_decision_dm, build_publish_note, build_review
 from handlers.spike_view import render_spike
 from storage.models import OutboxRow
 
@@ -33,6 +33,12 @@ def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
             )
         if row.kind in ("spike_summary", "spike_update"):
             return render_spike(session, services, row)
+        if row.kind == "publish_note":
+            return _publish_note(session, services, row)
+        if row.kind == "card_update":
+            return _card_update(session, services, row)
+        if row.kind == "review_update":
+            return _review_update(session, services, row)
         raise Obsolete(f"unknown outbox kind {row.kind}")
 
     return render
@@ -61,3 +67,28 @@ def _review(session: Session, services: Services, row: OutboxRow) -> Outgoing:
         raise NotReady("the mention's card is not in Slack yet")
     text, blocks = build_review(review)
     return Outgoing(card.channel, text, [b.to_dict() for b in blocks], thread_ts=card.ts)
+
+
+def _publish_note(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    review = views.load_review(session, services, _id(row.draft_id))
+    card = review.card
+    if not (card.channel and card.ts):
+        raise NotReady("the mention's card is not in Slack yet")
+    text, blocks = build_publish_note(review, row.payload)
+    return Outgoing(card.channel, text, [b.to_dict() for b in blocks], thread_ts=card.ts)
+
+
+def _card_update(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    card = views.load_card(session, services, _id(row.mention_id))
+    if not (card.channel and card.ts):
+        raise Obsolete("the card is not in Slack; posting it will show the truth")
+    text, blocks = build_card(card, services.clock())
+    return Outgoing(card.channel, text, [b.to_dict() for b in blocks], update_ts=card.ts)
+
+
+def _review_update(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    review = views.load_review(session, services, _id(row.draft_id))
+    if not (review.channel and review.ts):
+        raise Obsolete("the review message is not in Slack; posting it will show the truth")
+    text, blocks = build_review(review)
+    return Outgoing(review.channel, text, [b.to_dict() for b in blocks], update_ts=review.ts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -34,7 +36,14 @@ def build_review(review: Review) -> tuple[str, list[Block]]:
         ),
         SectionBlock(text=MarkdownTextObject(text=truncate(decision_line(draft), SECTION_LIMIT))),
     ]
-    buttons = review_buttons(draft, review.is_latest)
+    publishing = publishing_line(review)
+    if publishing:
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=truncate(publishing, SECTION_LIMIT)))
+        )
+    if review.public_text and draft.status is DraftStatus.APPROVED:
+        blocks.append(_tracked_text(review.public_text))
+    buttons = review_buttons(review)
     if buttons:
         blocks.append(ActionsBlock(block_id=BlockId.REVIEW_ACTIONS, elements=buttons))
     if draft.status is DraftStatus.IN_REVIEW:
@@ -54,7 +63,7 @@ def decision_line(draft: Draft) -> str:
     if status is DraftStatus.APPROVED:
         edited = " with edits" if draft.final_text is not None else ""
         by = user(draft.reviewer)
-        return f":white_check_mark: Approved{edited} by {by}: post it, then mark it as posted"
+        return f":white_check_mark: Approved{edited} by {by}: ready to go out"
     if status is DraftStatus.POSTED:
         return f":tada: Approved by {user(draft.reviewer)} and posted"
     verb = "asked for changes" if status is DraftStatus.CHANGES_REQUESTED else "rejected it"
@@ -62,22 +71,66 @@ def decision_line(draft: Draft) -> str:
     return f"{icon} {user(draft.reviewer)} {verb}: “{escape(draft.review_note or '')}”"
 
 
-def review_buttons(draft: Draft, is_latest: bool) -> list[ButtonElement]:
-    value = str(draft.id)
-    if draft.status is DraftStatus.IN_REVIEW and is_latest:
+def publishing_line(review: Review) -> str | None:
+    """Where publishing stands: under way, failed (and why), or how to post by hand."""
+    draft, publishing = review.draft, review.publishing
+    if draft.status is not DraftStatus.APPROVED:
+        return None
+    if publishing is None:
+        network = NETWORK_NAMES[review.card.mention.network]
+        return f"Post it on {network} yourself, then click *Mark as posted* and paste the link."
+    network = NETWORK_NAMES[publishing.network]
+    if publishing.status == "running":
+        return f":hourglass_flowing_sand: Publishing on {network}…"
+    if publishing.status == "failed":
+        return (
+            f":warning: Not published on {network}: {escape(publishing.error or 'unknown error')}"
+        )
+    return (
+        f"*Publish* posts it on {network} as the brand; or post it yourself and *Mark as posted*."
+    )
+
+
+def _tracked_text(text: str) -> SectionBlock:
+    """The text to post by hand, short links included, so clicks are counted."""
+    return SectionBlock(
+        text=MarkdownTextObject(
+            text=truncate(
+                f"To post by hand, copy this text (its links count clicks):\n```{escape(text)}```",
+                SECTION_LIMIT,
+            )
+        )
+    )
+
+
+def review_buttons(review: Review) -> list[ButtonElement]:
+    draft, value = review.draft, str(review.draft.id)
+    if draft.status is DraftStatus.IN_REVIEW and review.is_latest:
         return [
             ButtonElement(text="Approve", action_id=Action.APPROVE, value=value, style="primary"),
             ButtonElement(text="Edit & approve", action_id=Action.EDIT_APPROVE, value=value),
             ButtonElement(text="Request changes", action_id=Action.REQUEST_CHANGES, value=value),
             ButtonElement(text="Reject", action_id=Action.REJECT, value=value, style="danger"),
         ]
-    if draft.status is DraftStatus.APPROVED:
+    if draft.status is not DraftStatus.APPROVED:
+        return []
+    return publish_buttons(review) + [
+        ButtonElement(text="Mark as posted", action_id=Action.MARK_POSTED, value=value)
+    ]
+
+
+def publish_buttons(review: Review) -> list[ButtonElement]:
+    """Publish where a connector can post; Retry after a failure; nothing while it runs."""
+    publishing, value = review.publishing, str(review.draft.id)
+    if publishing is None or publishing.status in ("running", "done"):
+        return []
+    if publishing.status == "failed":
         return [
             ButtonElement(
-                text="Mark as posted", action_id=Action.MARK_POSTED, value=value, style="primary"
+                text="Retry", action_id=Action.RETRY_PUBLISH, value=value, style="primary"
             )
         ]
-    return []
+    return [ButtonElement(text="Publish", action_id=Action.PUBLISH, value=value, style="primary")]
 
 
 def build_decision_dm(review: Review, decision: str) -> tuple[str, list[Block]]:
@@ -99,11 +152,15 @@ def decision_sentence(review: Review, decision: str) -> str:
     about = f"your draft v{draft.version} for #{card.mention.id}{where}"
     reviewer = user(draft.reviewer)
     note = escape(draft.review_note or "")
+    next_step = (
+        "Publish it from here, or post it yourself and mark it as posted."
+        if review.publishing
+        else "Post it, then mark it as posted."
+    )
     sentences = {
-        "approve": f":white_check_mark: {reviewer} approved {about}. "
-        "Post it, then mark it as posted.",
+        "approve": f":white_check_mark: {reviewer} approved {about}. {next_step}",
         "edit_and_approve": f":white_check_mark: {reviewer} approved {about} with a few edits. "
-        "Post the edited text, then mark it as posted.",
+        f"{next_step}",
         "request_changes": f":leftwards_arrow_with_hook: {reviewer} asked for changes to "
         f"{about}: “{note}”",
         "reject": f":x: {reviewer} rejected {about}: “{note}”. You can write a new draft.",
@@ -123,9 +180,35 @@ def _next_step(review: Review, decision: str) -> list[Block]:
         )
         return [ActionsBlock(elements=[revise])]
     if draft.status is DraftStatus.APPROVED:
-        reply = PlainTextObject(text=truncate(draft.text_to_post, SECTION_LIMIT), emoji=False)
+        text = review.public_text or draft.text_to_post
+        reply = PlainTextObject(text=truncate(text, SECTION_LIMIT), emoji=False)
         posted = ButtonElement(
             text="Mark as posted", action_id=Action.MARK_POSTED, value=str(draft.id)
         )
-        return [SectionBlock(text=reply), ActionsBlock(elements=[posted])]
+        return [SectionBlock(text=reply), ActionsBlock(elements=publish_buttons(review) + [posted])]
     return []
+
+
+def build_publish_note(review: Review, payload: dict[str, Any]) -> tuple[str, list[Block]]:
+    """Say in the thread that the reply is live, or why it is not, with Retry."""
+    who = user(str(payload.get("by") or "") or None)
+    publishing = review.publishing
+    network = NETWORK_NAMES[publishing.network if publishing else review.card.mention.network]
+    version = review.draft.version
+    url = payload.get("url")
+    if isinstance(url, str):
+        said = f":tada: {who} published draft v{version} on {network}: {link(url, 'live reply')}"
+        section = SectionBlock(text=MarkdownTextObject(text=truncate(said, SECTION_LIMIT)))
+        return f"Published on {network}", [section]
+    error = escape(str(payload.get("error") or "unknown error"))
+    said = (
+        f":warning: Draft v{version} was not published on {network}: {error}\n"
+        "The draft is still approved and nothing was posted twice."
+    )
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(said, SECTION_LIMIT)))
+    ]
+    buttons = publish_buttons(review)
+    if buttons and review.draft.status is DraftStatus.APPROVED:
+        blocks.append(ActionsBlock(elements=buttons))
+    return truncate(f"Not published on {network}: {payload.get('error')}", 300), blocks

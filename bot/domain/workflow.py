@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.domain.clock import ago
 from bot.domain.errors import NotAllowed, WorkflowError
-from bot.domain.limits import check_reply_text, is_http_url
+from bot.domain.limits import DEFAULT_LENGTHS, ReplyLengths, is_http_url
 from bot.domain.model import OPEN_STATES, Actor, Draft, DraftStatus, Mention, State
 
 
@@ -26,6 +26,7 @@ class Move(StrEnum):
     REQUEST_CHANGES = "request_changes"
     REJECT = "reject"
     MARK_POSTED = "mark_posted"
+    PUBLISH = "publish"
     DISMISS = "dismiss"
     TRANSFER = "transfer"
 
@@ -41,6 +42,7 @@ MOVES: dict[Move, tuple[frozenset[State], State]] = {
     Move.REQUEST_CHANGES: (frozenset({State.IN_REVIEW}), State.CLAIMED),
     Move.REJECT: (frozenset({State.IN_REVIEW}), State.CLAIMED),
     Move.MARK_POSTED: (frozenset({State.APPROVED}), State.PUBLISHED),
+    Move.PUBLISH: (frozenset({State.APPROVED}), State.PUBLISHED),
     Move.DISMISS: (OPEN_STATES, State.DISMISSED),
     Move.TRANSFER: (frozenset({State.ROUTED, State.CLAIMED}), State.ROUTED),
 }
@@ -57,6 +59,7 @@ VERBS: dict[Move, str] = {
     Move.REQUEST_CHANGES: "request changes on",
     Move.REJECT: "reject a draft for",
     Move.MARK_POSTED: "mark as posted",
+    Move.PUBLISH: "publish a reply to",
     Move.DISMISS: "dismiss",
     Move.TRANSFER: "transfer",
 }
@@ -104,7 +107,12 @@ def why_not(move: Move, mention: Mention, now: datetime) -> str:
         return "A reply to this mention is already approved; it only needs posting."
     if move in REVIEW_MOVES:
         return "There is no draft in review for this mention right now."
-    if state is State.ROUTED and move in (Move.UNCLAIM, Move.SUBMIT_DRAFT, Move.MARK_POSTED):
+    if state is State.ROUTED and move in (
+        Move.UNCLAIM,
+        Move.SUBMIT_DRAFT,
+        Move.MARK_POSTED,
+        Move.PUBLISH,
+    ):
         return "Nobody has claimed this mention yet: claim it first."
     return f"You can't {VERBS[move]} a mention that is {state.value.replace('_', ' ')}."
 
@@ -138,7 +146,12 @@ def unclaim(mention: Mention, actor: Actor, now: datetime) -> Outcome:
 
 
 def submit_draft(
-    mention: Mention, actor: Actor, text: str, previous_version: int, now: datetime
+    mention: Mention,
+    actor: Actor,
+    text: str,
+    previous_version: int,
+    now: datetime,
+    lengths: ReplyLengths = DEFAULT_LENGTHS,
 ) -> Outcome:
     """Put a reply up for review, as the next version of the mention's draft."""
     after = _advance(Move.SUBMIT_DRAFT, mention, now)
@@ -147,7 +160,7 @@ def submit_draft(
             f"<@{mention.claimed_by}> claimed this mention, so they write its reply. "
             "Ask them, or have it unclaimed first."
         )
-    reply = check_reply_text(mention.network, text)
+    reply = lengths.check(mention.network, text)
     draft = Draft(mention.id, previous_version + 1, actor.user_id, reply, now)
     return Outcome(Move.SUBMIT_DRAFT, after, mention.state, draft)
 
@@ -184,11 +197,16 @@ def approve(mention: Mention, draft: Draft, actor: Actor, now: datetime) -> Outc
 
 
 def edit_and_approve(
-    mention: Mention, draft: Draft, actor: Actor, text: str, now: datetime
+    mention: Mention,
+    draft: Draft,
+    actor: Actor,
+    text: str,
+    now: datetime,
+    lengths: ReplyLengths = DEFAULT_LENGTHS,
 ) -> Outcome:
     """Approve a draft with the reviewer's own edit of its text."""
     _require(Move.EDIT_AND_APPROVE, mention, now)
-    final = check_reply_text(mention.network, text)
+    final = lengths.check(mention.network, text)
     return _review(
         Move.EDIT_AND_APPROVE,
         mention,
@@ -246,15 +264,33 @@ def reject(mention: Mention, draft: Draft, actor: Actor, note: str, now: datetim
 
 
 def mark_posted(mention: Mention, draft: Draft, actor: Actor, url: str, now: datetime) -> Outcome:
-    """Record that the approved reply is live at `url`."""
+    """Record that the approved reply, posted by hand, is live at `url`."""
+    return _go_live(Move.MARK_POSTED, mention, draft, actor, url, now)
+
+
+def publish(mention: Mention, draft: Draft, actor: Actor, url: str, now: datetime) -> Outcome:
+    """Record that a connector posted the approved reply, live at `url`."""
+    return _go_live(Move.PUBLISH, mention, draft, actor, url, now)
+
+
+def check_can_publish(mention: Mention, draft: Draft, actor: Actor, now: datetime) -> None:
+    """Raise unless the actor may put this approved draft live now."""
+    _go_live(Move.PUBLISH, mention, draft, actor, "https://chorus.invalid/probe", now)
+
+
+def _go_live(
+    move: Move, mention: Mention, draft: Draft, actor: Actor, url: str, now: datetime
+) -> Outcome:
     live = url.strip()
-    after = _advance(Move.MARK_POSTED, mention, now, posted_url=live, posted_at=now)
+    after = _advance(move, mention, now, posted_url=live, posted_at=now)
+    if draft.mention_id != mention.id or draft.status is not DraftStatus.APPROVED:
+        raise WorkflowError(f"Draft v{draft.version} is not the approved reply to this mention.")
     if not is_http_url(live):
         raise WorkflowError("The live link must be a full http:// or https:// address.")
     if actor.user_id not in (mention.claimed_by, draft.author) and not may_review(actor, mention):
-        raise NotAllowed("Only the reply's author or a reviewer can mark it as posted.")
-    posted = replace(draft, status=DraftStatus.POSTED)
-    return Outcome(Move.MARK_POSTED, after, mention.state, posted)
+        what = "mark it as posted" if move is Move.MARK_POSTED else "publish it"
+        raise NotAllowed(f"Only the reply's author or a reviewer can {what}.")
+    return Outcome(move, after, mention.state, replace(draft, status=DraftStatus.POSTED))
 
 
 def dismiss(mention: Mention, actor: Actor, reason: str, now: datetime) -> Outcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -13,11 +13,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.classify import Classifier
 from bot.config import WorkspaceConfig
+from bot.domain.engagement import ScoreWeights
 from bot.domain.errors import WorkflowError
-from bot.domain.model import Actor, Mention
+from bot.domain.limits import DEFAULT_LENGTHS, ReplyLengths
+from bot.domain.model import Actor, Mention, Network
 from bot.domain.workflow import Outcome
+from bot.publishing.base import Connector
 from storage import repo
-from storage.mapping import apply_mention, to_mention
+from storage.mapping import to_mention
 from storage.models import MentionRow
 
 T = TypeVar("T")
@@ -36,10 +39,25 @@ class Services:
     config: WorkspaceConfig
     clock: Callable[[], datetime] = utcnow
     wake_outbox: Callable[[], None] = lambda: None
+    lengths: ReplyLengths = DEFAULT_LENGTHS
+    # The networks Chorus can post to itself; every other reply is posted by hand.
+    connectors: Mapping[Network, Connector] = field(default_factory=dict)
+    # Where people reach this server (short links); None keeps links as written.
+    public_url: str | None = None
     _classifier: Classifier | None = None
 
     def actor(self, user_id: str) -> Actor:
         return self.config.actor(user_id)
+
+    @property
+    def weights(self) -> ScoreWeights:
+        return self.config.score.weights()
+
+    @property
+    def tracks_links(self) -> bool:
+        """Whether links in replies become short links that count clicks."""
+        wanted = self.config.publishing.track_links
+        return self.public_url is not None and wanted is not False
 
     def classifier(self) -> Classifier:
         """The process's classifier, built on first use (its models load lazily)."""
@@ -56,7 +74,6 @@ class Effects:
     reviews: tuple[int, ...] = ()
     notice: str | None = None
     queued: bool = False
-    data: dict[str, object] = field(default_factory=dict)
 
 
 def load_mention(session: Session, mention_id: int) -> MentionRow:
@@ -104,7 +121,3 @@ def run_move(
                 continue
             return result
     raise AssertionError("unreachable")
-
-
-def save_outcome(row: MentionRow, outcome: Outcome) -> None:
-    apply_mention(row, outcome.mention)

@@ -8,12 +8,16 @@ from sqlalchemy.orm import Session
 
 from bot.domain import workflow
 from bot.domain.errors import WorkflowError
-from bot.domain.model import Mention
+from bot.domain.model import DraftStatus, Mention
+from bot.publishing.base import Published
 from bot.services.core import Effects, Services, run_move
+from bot.services.publish import public_text, record_publication
+from bot.services.short_links import track_links
 from bot.services.workflow import Decide, finish_move, wake_if_queued
 from storage import delivery, repo
+from storage import publishing as store
 from storage.mapping import apply_draft, to_draft, to_mention
-from storage.models import MentionRow, PublicationRow
+from storage.models import MentionRow
 
 
 def mention_of_draft(services: Services, draft_id: int) -> int:
@@ -60,6 +64,11 @@ def _review(services: Services, draft_id: int, user_id: str, decide: Decide) -> 
         outcome = decide(mention, to_draft(draft_row), now)
         assert outcome.draft is not None
         apply_draft(draft_row, outcome.draft)
+        if outcome.draft.status is DraftStatus.APPROVED:
+            text = outcome.draft.text_to_post
+            draft_row.tracked_text = track_links(
+                session, services, draft_row, mention.network, text, now
+            )
         finish_move(
             session,
             row,
@@ -98,7 +107,7 @@ def edit_and_approve(services: Services, draft_id: int, user_id: str, text: str)
         services,
         draft_id,
         user_id,
-        lambda m, d, now: workflow.edit_and_approve(m, d, actor, text, now),
+        lambda m, d, now: workflow.edit_and_approve(m, d, actor, text, now, services.lengths),
     )
 
 
@@ -128,22 +137,15 @@ def mark_posted(services: Services, draft_id: int, user_id: str, url: str) -> Ef
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         draft_row = repo.get_draft(session, draft_id)
         assert draft_row is not None
+        _not_publishing(session, draft_id, now)
         outcome = workflow.mark_posted(
             mention, to_draft(draft_row), services.actor(user_id), url, now
         )
         assert outcome.draft is not None
         apply_draft(draft_row, outcome.draft)
-        repo.add_publication(
-            session,
-            PublicationRow(
-                mention_id=mention.id,
-                draft_id=draft_id,
-                url=outcome.mention.posted_url or url,
-                method="manual",
-                posted_by=user_id,
-                posted_at=now,
-            ),
-        )
+        live = Published("", outcome.mention.posted_url or url)
+        text = public_text(draft_row)
+        record_publication(session, row, draft_row, user_id, now, live, text, method="manual")
         finish_move(session, row, outcome, user_id, now, url=outcome.mention.posted_url)
         return Effects(
             cards=(mention.id,),
@@ -152,3 +154,16 @@ def mark_posted(services: Services, draft_id: int, user_id: str, url: str) -> Ef
         )
 
     return run_move(services, mention_id, step)
+
+
+def _not_publishing(session: Session, draft_id: int, now: datetime) -> None:
+    job = store.get_job(session, draft_id)
+    if (
+        job is not None
+        and job.status == store.RUNNING
+        and job.lease_until
+        and job.lease_until > now
+    ):
+        raise WorkflowError(
+            "Chorus is publishing this reply right now; the thread will say when it is live."
+        )

@@ -13,7 +13,17 @@ from sqlalchemy import select
 
 from bot.services.core import Services
 from bot.services.ingest import InvalidMentions, MentionIn, ingest, parse_mentions
-from storage.models import Base, CustomerRow, DraftRow, EventRow, MentionRow, PublicationRow
+from storage.models import (
+    Base,
+    CustomerRow,
+    DraftRow,
+    EventRow,
+    FollowUpRow,
+    MentionRow,
+    PublicationRow,
+    ShortLinkRow,
+    SnapshotRow,
+)
 
 BATCH = 500
 AUTHOR_COLUMNS = ("handle", "name", "followers", "url")
@@ -118,6 +128,9 @@ EXPORTS: dict[str, type[Base]] = {
     "mentions": MentionRow,
     "drafts": DraftRow,
     "publications": PublicationRow,
+    "engagement_snapshots": SnapshotRow,
+    "follow_ups": FollowUpRow,
+    "short_links": ShortLinkRow,
     "events": EventRow,
     "customers": CustomerRow,
 }
@@ -130,7 +143,8 @@ def export_all(services: Services, out: Path) -> dict[str, int]:
     with services.sessions() as session:
         for name, model in EXPORTS.items():
             columns = [c.name for c in model.__table__.columns]
-            rows = session.scalars(select(model).order_by(model.__table__.c.id)).all()
+            key = model.__mapper__.primary_key
+            rows = session.scalars(select(model).order_by(*key)).all()
             with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(columns)

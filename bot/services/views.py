@@ -7,9 +7,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.domain.engagement import REPORTED_ANSWER, Engagement
 from bot.domain.errors import WorkflowError
-from bot.domain.model import OPEN_STATES, Department, Draft, Mention
+from bot.domain.model import OPEN_STATES, Department, Draft, Mention, Network
 from bot.services.core import Services
+from bot.services.publish import connector_for
+from storage import publishing as store
 from storage import repo
 from storage.mapping import to_draft, to_mention
 from storage.models import MentionRow
@@ -30,6 +33,21 @@ class Customer:
 
 
 @dataclass(frozen=True)
+class Results:
+    """How a published reply did, as last measured."""
+
+    method: str  # "manual", or the network Chorus posted to
+    engagement: Engagement
+    score: float
+    measured_at: datetime | None
+    warm_answer: str | None = None  # the customer's latest positive follow-up
+
+    @property
+    def by_hand(self) -> bool:
+        return self.method == "manual"
+
+
+@dataclass(frozen=True)
 class Card:
     """A mention as its Slack card shows it."""
 
@@ -46,6 +64,7 @@ class Card:
     intent: str | None = None
     sentiment: float | None = None
     priority: str | None = None
+    results: Results | None = None
 
 
 def load_card(session: Session, services: Services, mention_id: int) -> Card:
@@ -68,6 +87,33 @@ def load_card(session: Session, services: Services, mention_id: int) -> Card:
         intent=row.intent,
         sentiment=row.sentiment,
         priority=row.priority,
+        results=_results(session, mention_id),
+    )
+
+
+def _results(session: Session, mention_id: int) -> Results | None:
+    publication = store.publication_of_mention(session, mention_id)
+    if publication is None:
+        return None
+    # Only the customer's own words are quoted; "they thanked us" told by a colleague is not.
+    warm = [
+        f
+        for f in store.follow_ups_of(session, publication.id)
+        if f.positive and f.external_id != REPORTED_ANSWER
+    ]
+    return Results(
+        method=publication.method,
+        engagement=Engagement(
+            likes=publication.likes,
+            shares=publication.shares,
+            quotes=publication.quotes,
+            replies=publication.replies,
+            clicks=publication.clicks,
+            positive_follow_ups=publication.positive_follow_ups,
+        ),
+        score=publication.score,
+        measured_at=publication.measured_at,
+        warm_answer=warm[-1].text if warm else None,
     )
 
 
@@ -94,6 +140,16 @@ def card(services: Services, mention_id: int) -> Card:
 
 
 @dataclass(frozen=True)
+class Publishing:
+    """Whether Chorus can post this reply itself, and how its last attempt went."""
+
+    network: Network
+    status: str | None = None  # running, failed, done; None before the first click
+    error: str | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
 class Review:
     """A draft as its review message in the mention's thread shows it."""
 
@@ -102,6 +158,8 @@ class Review:
     channel: str | None
     ts: str | None
     is_latest: bool
+    publishing: Publishing | None = None  # None: posted by hand only
+    public_text: str | None = None  # the text to post, short links included
 
 
 def load_review(session: Session, services: Services, draft_id: int) -> Review:
@@ -115,7 +173,21 @@ def load_review(session: Session, services: Services, draft_id: int) -> Review:
         channel=row.review_channel,
         ts=row.review_ts,
         is_latest=latest is not None and latest.id == row.id,
+        publishing=_publishing(session, services, row.id, row.mention_id),
+        public_text=row.tracked_text,
     )
+
+
+def _publishing(
+    session: Session, services: Services, draft_id: int, mention_id: int
+) -> Publishing | None:
+    mention = repo.get_mention(session, mention_id)
+    if mention is None or connector_for(services, session, mention) is None:
+        return None
+    job = store.get_job(session, draft_id)
+    if job is None:
+        return Publishing(Network(mention.network))
+    return Publishing(Network(job.network), job.status, job.last_error, job.attempts)
 
 
 def review(services: Services, draft_id: int) -> Review:

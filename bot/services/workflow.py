@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain import workflow
 from bot.domain.errors import WorkflowError
-from bot.domain.limits import reply_limit
+from bot.domain.limits import LengthRule
 from bot.domain.model import Draft, Mention, Network, State
 from bot.domain.workflow import Outcome
 from bot.services import spikes
@@ -79,7 +79,7 @@ class DraftForm:
     network: Network
     customer_text: str
     author: str | None
-    limit: int
+    rule: LengthRule
     initial_text: str
     next_version: int
     note: str | None
@@ -118,7 +118,7 @@ def draft_form(services: Services, mention_id: int) -> DraftForm:
             network=network,
             customer_text=row.text,
             author=customer.name or customer.handle if customer else None,
-            limit=reply_limit(network),
+            rule=services.lengths.rule(network),
             initial_text=last.text if last else "",
             next_version=(last.version if last else 0) + 1,
             note=last.review_note if last else None,
@@ -130,9 +130,9 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         last = repo.latest_draft(session, mention.id)
-        outcome = workflow.submit_draft(
-            mention, services.actor(user_id), text, last.version if last else 0, now
-        )
+        previous = last.version if last else 0
+        actor = services.actor(user_id)
+        outcome = workflow.submit_draft(mention, actor, text, previous, now, services.lengths)
         assert outcome.draft is not None
         draft_row = repo.add_draft(session, new_draft_row(outcome.draft))
         finish_move(session, row, outcome, user_id, now, draft_version=draft_row.version)

@@ -9,13 +9,15 @@ several Chorus processes) comes with issue 6.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.services.core import Services
+from bot.services.engagement import take_due_snapshots
+from bot.services.publish import resume_interrupted
 from bot.services.spikes import close_quiet_spikes
 from bot.sources.base import Source
 from bot.sources.runner import PollOutcome, poll_source
@@ -56,19 +58,26 @@ class SourceScheduler:
                 next_run_time=now,
             )
         # A spike that went quiet says so on its summary even when no new mention arrives.
+        self._every_minute("spikes:close-quiet", close_quiet_spikes)
+        # Results are read 1 h, 6 h, 24 h, 72 h and 7 days after publishing.
+        self._every_minute("engagement:snapshots", take_due_snapshots)
+        # An attempt to publish cut short by a restart is finished (never posted twice).
+        self._every_minute("publishing:resume", resume_interrupted)
+        self.scheduler.start()
+        if self.sources:
+            log.info("polling %d source(s): %s", len(self.sources), ", ".join(self.sources))
+
+    def _every_minute(self, job: str, work: Callable[[Services], object]) -> None:
         self.scheduler.add_job(
-            close_quiet_spikes,
+            _logged,
             trigger="interval",
-            args=[self.services],
+            args=[job, work, self.services],
             minutes=1,
-            id="spikes:close-quiet",
+            id=job,
             replace_existing=True,
             max_instances=1,
             coalesce=True,
         )
-        self.scheduler.start()
-        if self.sources:
-            log.info("polling %d source(s): %s", len(self.sources), ", ".join(self.sources))
 
     def run(self, name: str) -> PollOutcome | None:
         """Poll one source; failures are already in its health, so only a bug (say, the
@@ -86,3 +95,11 @@ class SourceScheduler:
         """Stop scheduling; with `wait`, let polls under way finish first."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
+
+
+def _logged(job: str, work: Callable[[Services], object], services: Services) -> None:
+    """Run a periodic job; a failure is logged and the next minute tries again."""
+    try:
+        work(services)
+    except Exception:  # noqa: BLE001 - the job stays scheduled
+        log.exception("scheduled job %s failed; it runs again in a minute", job)

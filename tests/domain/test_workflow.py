@@ -21,6 +21,7 @@ from bot.domain.workflow import (
     dismiss,
     edit_and_approve,
     mark_posted,
+    publish,
     reject,
     request_changes,
     route,
@@ -122,6 +123,8 @@ def perform(move: Move, mention: Mention, actor: Actor, draft: Draft | None = No
             return reject(mention, draft, actor, "We don't discuss accounts in public.", NOW)
         case Move.MARK_POSTED:
             return mark_posted(mention, draft, actor, POST_URL, NOW)
+        case Move.PUBLISH:
+            return publish(mention, draft, actor, POST_URL, NOW)
         case Move.DISMISS:
             return dismiss(mention, actor, DISMISS_REASON, NOW)
         case Move.TRANSFER:
@@ -134,7 +137,7 @@ def usual_actor(move: Move) -> Actor:
     """Return someone who may make `move` on a mention claimed by CLAIMER."""
     if move in REVIEW_MOVES or move is Move.DISMISS:
         return MANAGER
-    if move in (Move.UNCLAIM, Move.SUBMIT_DRAFT, Move.MARK_POSTED):
+    if move in (Move.UNCLAIM, Move.SUBMIT_DRAFT, Move.MARK_POSTED, Move.PUBLISH):
         return CLAIMER
     return STAFF
 
@@ -214,6 +217,7 @@ ALLOWED: dict[Move, set[str]] = {
     Move.DISMISS: CLAIMER_OR_REVIEWER,
     Move.SUBMIT_DRAFT: {"claimer"},
     Move.MARK_POSTED: CLAIMER_OR_REVIEWER | {"draft author"},
+    Move.PUBLISH: CLAIMER_OR_REVIEWER | {"draft author"},
     Move.TRANSFER: EVERYONE,
     Move.CLAIM: EVERYONE,
 }
@@ -230,6 +234,7 @@ STATE_FOR = {
     Move.REQUEST_CHANGES: State.IN_REVIEW,
     Move.REJECT: State.IN_REVIEW,
     Move.MARK_POSTED: State.APPROVED,
+    Move.PUBLISH: State.APPROVED,
 }
 
 ROLES = [(move, who) for move in ALLOWED for who in PEOPLE]

@@ -74,7 +74,7 @@ def test_a_mention_goes_from_webhook_to_posted_reply(workspace: Workspace, tmp_p
     card = ws.card(1)
     assert "https://social.example/@brand/9001" in message_text(card)
     assert "time to answer" in message_text(card)
-    assert button_labels(card) == ["Open post"]
+    assert button_labels(card) == ["Update results", "Open post"]
     assert views.card(ws.chorus.services, 1).mention.state.value == "published"
 
     # Everything was recorded: the export has every step.

@@ -294,7 +294,7 @@ def test_each_state_shows_only_the_buttons_that_make_sense(workspace: Workspace)
 
     ws.slack.click(ws.review_message(1), "Mark as posted", ANA)
     ws.slack.submit(ws.open_view(), {"live_url": "https://social.example/@brand/1"}, ANA)
-    assert button_labels(ws.card(1)) == ["Open post"]
+    assert button_labels(ws.card(1)) == ["Update results", "Open post"]
 
 
 def test_the_open_post_link_points_at_the_customers_post(workspace: Workspace) -> None:

@@ -288,7 +288,8 @@ def test_a_draft_over_mastodons_limit_is_refused_beside_the_reply(
     assert json.loads(response.body) == {
         "response_action": "errors",
         "errors": {
-            "reply": "Mastodon replies can be at most 500 characters; this one has 501. "
+            "reply": "Mastodon replies can be at most 500 characters (each link counts as 23, "
+            "an emoji as 1); this one has 501. "
             "Shorten it by 1."
         },
     }

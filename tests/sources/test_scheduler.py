@@ -61,7 +61,13 @@ def test_each_source_polls_once_at_start_up_on_its_own_job(listening: Workspace)
         while polled(listening, {"questions", "bad-feed"}) != {"questions", "bad-feed"}:
             assert time.monotonic() < deadline, "the sources did not poll at start-up"
             time.sleep(0.02)
-        assert scheduler.job_ids() == ["source:bad-feed", "source:questions", "spikes:close-quiet"]
+        assert scheduler.job_ids() == [
+            "engagement:snapshots",
+            "publishing:resume",
+            "source:bad-feed",
+            "source:questions",
+            "spikes:close-quiet",
+        ]
         job = scheduler.scheduler.get_job("source:questions")
         assert job is not None and job.trigger.interval == timedelta(minutes=60)
     finally:

@@ -5,7 +5,8 @@
         env = {"BSKY_PASSWORD": bluesky.app_password}
 
 Signing in hands out JWTs whose DID document points back at this server (as bsky.social's
-point at the account's PDS), and every other method checks the access token.
+point at the account's PDS), and every other method checks the access token. Replying and
+reading a reply's thread and engagement: see fake_bluesky_repo.py.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import threading
 import time
 from typing import Any
 
 from bot.listening_config import SourceConfig
 from bot.sources.bluesky import BlueskySource
-from tests.support.fake_network import FakeNetwork, Reply, Request, fixture
+from tests.support.fake_bluesky_repo import BlueskyRepo
+from tests.support.fake_bluesky_shapes import POST
+from tests.support.fake_network import Reply, Request, fixture
 
 APP_PASSWORD = "k2x7-4fqa-mz3d-9wbe"
 XRPC = "/xrpc/"
@@ -47,6 +49,13 @@ def _sort_at(item: dict[str, Any]) -> str:
     return str(min(item["record"].get("createdAt", item["indexedAt"]), item["indexedAt"]))
 
 
+def _post_view(notification: dict[str, Any]) -> dict[str, Any]:
+    """The post view of a post a notification carries (no counts known yet)."""
+    view = {key: notification[key] for key in ("uri", "cid", "author", "record", "indexedAt")}
+    counts = ("bookmarkCount", "replyCount", "repostCount", "likeCount", "quoteCount")
+    return {**view, **dict.fromkeys(counts, 0), "labels": notification.get("labels", [])}
+
+
 def _page(items: list[dict[str, Any]], request: Request) -> tuple[list[dict[str, Any]], str | None]:
     start = int(request.arg("cursor") or 0)
     limit = int(request.arg("limit") or 25)
@@ -54,7 +63,7 @@ def _page(items: list[dict[str, Any]], request: Request) -> tuple[list[dict[str,
     return items[start:end], (str(end) if end < len(items) else None)
 
 
-class FakeBluesky(FakeNetwork):
+class FakeBluesky(BlueskyRepo):
     def __init__(self, app_password: str = APP_PASSWORD) -> None:
         super().__init__()
         self.app_password = app_password
@@ -68,7 +77,6 @@ class FakeBluesky(FakeNetwork):
         ]
         self._errors: dict[str, Any] = fixture("bluesky", "errors.json")
         self._tokens: dict[str, str] = {}
-        self._data_lock = threading.Lock()
 
     # What happens on the network between two polls.
 
@@ -87,6 +95,13 @@ class FakeBluesky(FakeNetwork):
 
     def logins(self) -> int:
         return len(self.requests_to(XRPC + "com.atproto.server.createSession"))
+
+    def _background_posts(self) -> list[dict[str, Any]]:
+        """The posts the searches and the notifications showed, as the AppView knows them."""
+        with self._data_lock:
+            shown = [post for posts in self.searches.values() for post in posts]
+            notified = [n for n in self.notifications if n["record"].get("$type") == POST]
+        return shown + [_post_view(n) for n in notified]
 
     # Serving.
 
@@ -107,6 +122,9 @@ class FakeBluesky(FakeNetwork):
         return self._query(method, request)
 
     def _query(self, method: str, request: Request) -> Reply:
+        answer = self._repo_route(method, request)
+        if answer is not None:
+            return answer
         if method == "app.bsky.actor.getProfile":
             return Reply(200, fixture("bluesky", "get_profile.json"))
         if method == "com.atproto.server.getSession":

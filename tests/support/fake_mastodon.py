@@ -6,17 +6,18 @@
         mastodon.fail("/api/v1/notifications", 429, {"X-RateLimit-Reset": "..."})
 
 Lists are kept newest first and honour since_id, min_id, max_id and limit as Mastodon does.
+Posting replies and reading their threads and engagement: see fake_mastodon_statuses.py.
 """
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.listening_config import SourceConfig
 from bot.sources.mastodon import MastodonSource
-from tests.support.fake_network import FakeNetwork, Reply, Request, fixture
+from tests.support.fake_mastodon_shapes import ok
+from tests.support.fake_mastodon_statuses import MastodonStatuses
+from tests.support.fake_network import Reply, Request, fixture
 
 TOKEN = "ZA-Yj3aBD8U8Cm7lKUp-lm9O9BmDgdhHzDeqsY8tlL0"
 PUBLIC = ("/api/v1/instance", "/api/v2/instance")
@@ -44,7 +45,7 @@ def _window(items: list[dict[str, Any]], request: Request) -> list[dict[str, Any
     return chosen[:limit]
 
 
-class FakeMastodon(FakeNetwork):
+class FakeMastodon(MastodonStatuses):
     def __init__(self, token: str = TOKEN) -> None:
         super().__init__()
         self.token = token
@@ -56,7 +57,6 @@ class FakeMastodon(FakeNetwork):
             "acme export": fixture("mastodon", "search_acme_export.json")["statuses"]
         }
         self._errors: dict[str, Any] = fixture("mastodon", "errors.json")
-        self._data_lock = threading.Lock()
 
     # What happens on the network between two polls.
 
@@ -72,6 +72,14 @@ class FakeMastodon(FakeNetwork):
         with self._data_lock:
             self.searches.setdefault(query.lower(), []).append(status)
 
+    def _background_statuses(self) -> list[dict[str, Any]]:
+        """The statuses the notifications, hashtags and searches showed (and what they boost)."""
+        with self._data_lock:
+            shown = [n["status"] for n in self.notifications if n.get("status")]
+            for statuses in [*self.tags.values(), *self.searches.values()]:
+                shown += statuses
+        return shown + [status["reblog"] for status in shown if status.get("reblog")]
+
     # Serving.
 
     def error_body(self, status: int) -> Any:
@@ -80,38 +88,33 @@ class FakeMastodon(FakeNetwork):
     def route(self, request: Request) -> Reply:
         path = request.path
         if path in PUBLIC:
-            return self._ok(fixture("mastodon", f"instance_{path.split('/')[2]}.json"))
+            return ok(fixture("mastodon", f"instance_{path.split('/')[2]}.json"))
         if path.startswith(TAG_PREFIX):
             tag = path.removeprefix(TAG_PREFIX).lower()
             with self._data_lock:
-                return self._ok(_window(self.tags.get(tag, []), request))
+                return ok(_window(self.tags.get(tag, []), request))
         if request.headers.get("authorization") != f"Bearer {self.token}":
             return Reply(401, self.error_body(401))
         return self._private(request)
 
     def _private(self, request: Request) -> Reply:
+        answer = self._statuses_route(request)
+        if answer is None and request.path == "/api/v2/search":
+            answer = self._search_url(request)  # a status's URL; other queries are text below
+        if answer is not None:
+            return answer
         with self._data_lock:
             if request.path == "/api/v1/accounts/verify_credentials":
-                return self._ok(fixture("mastodon", "verify_credentials.json"))
+                return ok(fixture("mastodon", "verify_credentials.json"))
             if request.path == "/api/v1/notifications":
                 types = request.query.get("types[]")
                 kept = [n for n in self.notifications if not types or n["type"] in types]
-                return self._ok(_window(kept, request))
+                return ok(_window(kept, request))
             if request.path == "/api/v2/search":
                 statuses = self.searches.get((request.arg("q") or "").lower(), [])
                 limit = min(int(request.arg("limit") or 20), 40)
-                return self._ok({"accounts": [], "statuses": statuses[:limit], "hashtags": []})
+                return ok({"accounts": [], "statuses": statuses[:limit], "hashtags": []})
         return Reply(404, self.error_body(404))
-
-    def _ok(self, body: Any) -> Reply:
-        """A 200 with the rate-limit headers every Mastodon API answer carries."""
-        reset = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=5)
-        headers = {
-            "X-RateLimit-Limit": "300",
-            "X-RateLimit-Remaining": "299",
-            "X-RateLimit-Reset": reset.isoformat(timespec="microseconds").replace("+00:00", "Z"),
-        }
-        return Reply(200, body, headers)
 
 
 def mastodon_source(

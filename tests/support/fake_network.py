@@ -10,7 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+import regex
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -18,6 +20,31 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 def fixture(network: str, name: str) -> Any:
     """A recorded response body, as JSON."""
     return json.loads((FIXTURES / network / name).read_text(encoding="utf-8"))
+
+
+def graphemes(text: str) -> int:
+    """How many user-perceived characters `text` has, as Mastodon and Bluesky count them."""
+    return len(regex.findall(r"\X", text))
+
+
+def form_body(raw: str) -> dict[str, Any]:
+    """A form body as Rails reads it: `key[]=a&key[]=b` is the list `key`, else the last value."""
+    body: dict[str, Any] = {}
+    for key, value in parse_qsl(raw, keep_blank_values=True):
+        if key.endswith("[]"):
+            body.setdefault(key.removesuffix("[]"), []).append(value)
+        else:
+            body[key] = value
+    return body
+
+
+def parse_body(raw: bytes, content_type: str) -> Any:
+    """JSON objects as dicts, forms as `form_body`, anything else as text (None when empty)."""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return form_body(raw.decode())
+    if raw.strip().startswith(b"{"):
+        return json.loads(raw)
+    return raw.decode() or None
 
 
 @dataclass(frozen=True)
@@ -134,6 +161,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._send(self.server.fake.answer(self._request()))
 
+    def do_DELETE(self) -> None:
+        self._send(self.server.fake.answer(self._request()))
+
     def _request(self) -> Request:
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -143,7 +173,7 @@ class _Handler(BaseHTTPRequestHandler):
             parts.path.rstrip("/") or "/",
             parse_qs(parts.query, keep_blank_values=True),
             {name.lower(): value for name, value in self.headers.items()},
-            json.loads(raw) if raw.strip().startswith(b"{") else raw.decode() or None,
+            parse_body(raw, self.headers.get("Content-Type") or ""),
         )
 
     def _send(self, reply: Reply) -> None:

@@ -144,10 +144,13 @@ class Workspace:
         return opened[-1]
 
 
-def make_workspace(database_url: str, standin: SlackStandIn, **settings: Any) -> Workspace:
+def make_workspace(
+    database_url: str, standin: SlackStandIn, config_toml: str = CONFIG_TOML, **settings: Any
+) -> Workspace:
+    """A Chorus on `database_url`, configured by `config_toml` (CONFIG_TOML unless given)."""
     chorus = build(
         make_settings(database_url, standin, **settings),
-        parse_config(CONFIG_TOML),
+        parse_config(config_toml),
         process_before_response=True,
         channel_interval=0,
     )
