@@ -32,11 +32,6 @@ def find_mention(session: Session, network: str, external_id: str) -> MentionRow
     return session.scalars(query).first()
 
 
-def find_mention_by_url(session: Session, canonical_url: str) -> MentionRow | None:
-    query = select(MentionRow).where(MentionRow.canonical_url == canonical_url)
-    return session.scalars(query.limit(1)).first()
-
-
 def known_mentions(
     session: Session, keys: set[tuple[str, str]], urls: set[str]
 ) -> tuple[set[tuple[str, str]], set[str]]:
@@ -195,15 +190,6 @@ def add_publication(session: Session, row: PublicationRow) -> PublicationRow:
     return row
 
 
-def latest_publication(session: Session, mention_id: int) -> PublicationRow | None:
-    query = (
-        select(PublicationRow)
-        .where(PublicationRow.mention_id == mention_id)
-        .order_by(PublicationRow.id.desc())
-    )
-    return session.scalars(query).first()
-
-
 def add_event(
     session: Session,
     kind: str,
@@ -259,7 +245,3 @@ def replace_roles(
     have = {(row.role, row.department_id) for row in current}
     for role, department_id in sorted(wanted - have, key=str):
         session.add(RoleRow(person_id=person.id, role=role, department_id=department_id))
-
-
-def list_people(session: Session) -> Sequence[PersonRow]:
-    return session.scalars(select(PersonRow).order_by(PersonRow.id)).all()

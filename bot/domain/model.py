@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -104,7 +104,6 @@ class Draft:
     reviewed_at: datetime | None = None
     final_text: str | None = None
     id: int | None = None
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def text_to_post(self) -> str:
