@@ -11,57 +11,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from bot.standin.decoding import BadRequest, decode_args, maybe_json
 from bot.standin.methods import Reply, call_api, call_response_url
 from bot.standin.socket_mode import OPEN_METHOD, SocketModeServer, open_connection
 from bot.standin.state import Call, Failure, Json, Workspace
 
 logger = logging.getLogger(__name__)
 
-JSON_ARGS = ("blocks", "attachments", "view", "metadata")
 MAX_BODY = 5 * 1024 * 1024
 METHOD_NAME = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+")
-
-
-class BadRequest(Exception):
-    """A request the stand-in cannot read: answered HTTP 400."""
-
-
-def _maybe_json(key: str, value: Any) -> Any:
-    """Parse the JSON-string value of blocks, attachments, view and metadata."""
-    if key not in JSON_ARGS or not isinstance(value, str):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
-def _decode_body(content_type: str, body: bytes) -> Json:
-    if not body.strip():
-        return {}
-    try:
-        text = body.decode("utf-8")
-        media = content_type.split(";")[0].strip().lower()
-        if media == "application/json":
-            data = json.loads(text)
-        elif media in ("application/x-www-form-urlencoded", ""):
-            data = dict(parse_qsl(text, keep_blank_values=True, strict_parsing=True))
-        else:
-            raise BadRequest("unsupported_content_type")
-    except ValueError as error:
-        raise BadRequest("invalid_body") from error
-    if not isinstance(data, dict):
-        raise BadRequest("invalid_body")
-    return data
-
-
-def decode_args(query: str, content_type: str, body: bytes) -> Json:
-    """Query parameters merged with the form or JSON body (the body wins)."""
-    args: Json = dict(parse_qsl(query, keep_blank_values=True))
-    args.update(_decode_body(content_type, body))
-    return {key: _maybe_json(key, value) for key, value in args.items()}
 
 
 class _Server(ThreadingHTTPServer):
@@ -146,7 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise BadRequest("invalid_payload") from error
             if not isinstance(parsed, dict):
                 raise BadRequest("invalid_payload")
-            body.update({key: _maybe_json(key, value) for key, value in parsed.items()})
+            body.update({key: maybe_json(key, value) for key, value in parsed.items()})
         return body
 
     def _send(self, reply: Reply) -> None:
