@@ -5,7 +5,6 @@ twitter-text rules (v3 weights) for X."""
 from __future__ import annotations
 
 import regex
-from twitter_text import parse_tweet
 
 from bot.domain.limits import LengthRule, ReplyLengths, Unit, count_code_points, countable
 
@@ -20,6 +19,9 @@ def count_graphemes(rule: LengthRule, text: str) -> int:
 
 def count_weighted(rule: LengthRule, text: str) -> int:
     """Count X's weighted length: links 23, most emoji and CJK characters 2."""
+    # Imported on first use: its URL and emoji tables cost memory a team without X never needs.
+    from twitter_text import parse_tweet
+
     return int(parse_tweet(text).weightedLength)
 
 
