@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -346,6 +347,17 @@ class SlackEventRow(Base):
     __tablename__ = "slack_events"
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime]
+
+
+class SchedulerJobRow(Base):
+    """APScheduler's job store, in Chorus's database: scheduled jobs outlive a restart.
+
+    The shape is APScheduler's own (SQLAlchemyJobStore); Chorus only creates it."""
+
+    __tablename__ = "apscheduler_jobs"
+    id: Mapped[str] = mapped_column(String(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float, index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def utcnow() -> datetime:

@@ -1,33 +1,37 @@
-"""Poll every source on its own interval, in the background, once at start-up and then
-every `every_minutes`.
+"""The scheduler: every source on its own interval (once at start-up, then every
+`every_minutes`), and Chorus's periodic jobs, in the time zone of chorus.toml.
 
-The job store is APScheduler's memory store: the jobs are rebuilt from chorus.toml at
-each start. The persistent SQLAlchemy job store (and running each job once across
-several Chorus processes) comes with issue 6.
+Jobs live in Chorus's database (APScheduler's SQLAlchemy job store, table
+`apscheduler_jobs`) under explicit ids, and name their work (`bot.jobs:poll`) rather than
+hold objects, so a restart finds them again: a run missed while Chorus was down happens once
+when it is back (coalesced), never twice, and never not at all.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot import jobs
 from bot.services.core import Services
-from bot.services.engagement import take_due_snapshots
-from bot.services.publish import resume_interrupted
-from bot.services.spikes import close_quiet_spikes
 from bot.sources.base import Source
-from bot.sources.runner import PollOutcome, poll_source
 
 log = logging.getLogger("chorus.sources")
+
+SOURCE_PREFIX = "source:"
+# Late is better than skipped, and runs missed while the process slept collapse into one.
+ONCE_AND_LATE = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
 def job_id(name: str) -> str:
     """The scheduler job of the source called `name`."""
-    return f"source:{name}"
+    return f"{SOURCE_PREFIX}{name}"
 
 
 class SourceScheduler:
@@ -38,55 +42,52 @@ class SourceScheduler:
         self.services = services
         self.sources = {source.config.name: source for source in sources}
         self.zone = ZoneInfo(services.config.timezone)
-        self.scheduler = BackgroundScheduler(timezone=self.zone)
+        store = SQLAlchemyJobStore(engine=services.sessions.kw["bind"])
+        self.scheduler = BackgroundScheduler(jobstores={"default": store}, timezone=self.zone)
 
     def start(self) -> None:
-        """Add the jobs (each due at once, so every source polls at start-up) and start."""
+        """Put every job in the store (each source due at once, so it polls at start-up),
+        drop the jobs of sources no longer configured, and start."""
+        jobs.bind(self.services, self.sources)
+        self.scheduler.start(paused=True)  # the store is open; nothing runs yet
         now = datetime.now(self.zone)
         for name, source in self.sources.items():
-            self.scheduler.add_job(
-                self.run,
-                trigger="interval",
-                args=[name],
-                minutes=source.config.every_minutes,
-                id=job_id(name),
-                name=f"poll {name}",
-                replace_existing=True,
-                max_instances=1,  # a poll still running when the next is due is not doubled
-                coalesce=True,  # runs missed while the process slept collapse into one
-                misfire_grace_time=None,  # late is better than skipped
-                next_run_time=now,
-            )
-        # A spike that went quiet says so on its summary even when no new mention arrives.
-        self._every_minute("spikes:close-quiet", close_quiet_spikes)
-        # Results are read 1 h, 6 h, 24 h, 72 h and 7 days after publishing.
-        self._every_minute("engagement:snapshots", take_due_snapshots)
-        # An attempt to publish cut short by a restart is finished (never posted twice).
-        self._every_minute("publishing:resume", resume_interrupted)
-        self.scheduler.start()
+            self._add(job_id(name), "bot.jobs:poll", name, source.config.every_minutes, now)
+        for name in jobs.EVERY_MINUTE:
+            self._add(name, "bot.jobs:every_minute", name, 1, None)
+        for job in self.scheduler.get_jobs():
+            name = job.id.removeprefix(SOURCE_PREFIX)
+            if job.id.startswith(SOURCE_PREFIX) and name not in self.sources:
+                self.scheduler.remove_job(job.id)
+                log.info("source %s is no longer configured: its job is removed", name)
+        self.scheduler.resume()
         if self.sources:
             log.info("polling %d source(s): %s", len(self.sources), ", ".join(self.sources))
 
-    def _every_minute(self, job: str, work: Callable[[Services], object]) -> None:
+    def _add(
+        self, ident: str, work: str, name: str, minutes: float, first: datetime | None
+    ) -> None:
+        extra: dict[str, Any] = {"next_run_time": first} if first else {}
+        existing = self.scheduler.get_job(ident)
+        if existing is not None and first is None:
+            # Keep its next run: replacing it would push a due run a minute further.
+            self.scheduler.modify_job(ident, func=work, args=[name])
+            return
         self.scheduler.add_job(
-            _logged,
+            work,
             trigger="interval",
-            args=[job, work, self.services],
-            minutes=1,
-            id=job,
+            args=[name],
+            minutes=minutes,
+            id=ident,
+            name=f"poll {name}" if ident.startswith(SOURCE_PREFIX) else name,
             replace_existing=True,
-            max_instances=1,
-            coalesce=True,
+            **ONCE_AND_LATE,
+            **extra,
         )
 
-    def run(self, name: str) -> PollOutcome | None:
-        """Poll one source; failures are already in its health, so only a bug (say, the
-        database being down) is logged here, and the job stays scheduled."""
-        try:
-            return poll_source(self.services, self.sources[name])
-        except Exception:  # noqa: BLE001 - the next run may well succeed
-            log.exception("source %s: the poll could not be recorded", name)
-            return None
+    def run(self, name: str) -> object:
+        """Poll one source now, as its job does."""
+        return jobs.poll(name)
 
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self.scheduler.get_jobs())
@@ -95,11 +96,3 @@ class SourceScheduler:
         """Stop scheduling; with `wait`, let polls under way finish first."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
-
-
-def _logged(job: str, work: Callable[[Services], object], services: Services) -> None:
-    """Run a periodic job; a failure is logged and the next minute tries again."""
-    try:
-        work(services)
-    except Exception:  # noqa: BLE001 - the job stays scheduled
-        log.exception("scheduled job %s failed; it runs again in a minute", job)

@@ -1,0 +1,56 @@
+"""Scheduled jobs, by name. The job store keeps a job's name and arguments, never objects,
+so the jobs a stopped process left in the database run again after a restart; `bind` hands
+them this process's services and sources."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from bot.services.core import Services
+from bot.services.engagement import take_due_snapshots
+from bot.services.publish import resume_interrupted
+from bot.services.spikes import close_quiet_spikes
+from bot.sources.base import Source
+from bot.sources.runner import PollOutcome, poll_source
+
+log = logging.getLogger("chorus.jobs")
+
+EVERY_MINUTE: dict[str, Callable[[Services], object]] = {
+    # A spike that went quiet says so on its summary even when no new mention arrives.
+    "spikes:close-quiet": close_quiet_spikes,
+    # Results are read 1 h, 6 h, 24 h, 72 h and 7 days after publishing.
+    "engagement:snapshots": take_due_snapshots,
+    # An attempt to publish cut short by a restart is finished (never posted twice).
+    "publishing:resume": resume_interrupted,
+}
+
+_bound: dict[str, Any] = {}
+
+
+def bind(services: Services, sources: Mapping[str, Source]) -> None:
+    """Give the jobs of this process the services and sources they work with."""
+    _bound.update(services=services, sources=dict(sources))
+
+
+def poll(name: str) -> PollOutcome | None:
+    """Poll one source; failures are already in its health, so only a bug (say, the database
+    being down) is logged here, and the job stays scheduled."""
+    source = _bound.get("sources", {}).get(name)
+    if source is None:
+        log.warning("source %s is no longer in chorus.toml; its job will be removed", name)
+        return None
+    try:
+        return poll_source(_bound["services"], source)
+    except Exception:  # noqa: BLE001 - the next run may well succeed
+        log.exception("source %s: the poll could not be recorded", name)
+        return None
+
+
+def every_minute(name: str) -> None:
+    """Run one of the periodic jobs; a failure is logged and the next minute tries again."""
+    try:
+        EVERY_MINUTE[name](_bound["services"])
+    except Exception:  # noqa: BLE001 - the job stays scheduled
+        log.exception("scheduled job %s failed; it runs again in a minute", name)
