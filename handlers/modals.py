@@ -36,7 +36,7 @@ DISMISS_REASONS = {
 }
 
 
-def _modal(
+def modal_view(
     callback: Modal, title: str, submit: str | None, blocks: Sequence[Block], meta: dict[str, Any]
 ) -> View:
     return View(
@@ -55,7 +55,7 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(view.get("private_metadata") or "{}"))
 
 
-def _value(view: dict[str, Any], block: BlockId) -> str:
+def field_value(view: dict[str, Any], block: BlockId) -> str:
     element = view["state"]["values"].get(block, {}).get(block, {})
     if element.get("type") == "static_select":
         selected = element.get("selected_option") or {}
@@ -117,7 +117,7 @@ def build_draft_modal(form: DraftForm, channel: str | None) -> View:
         )
     )
     title = f"Draft reply v{form.next_version}" if form.next_version > 1 else "Draft reply"
-    return _modal(
+    return modal_view(
         Modal.DRAFT,
         title,
         "Submit for review",
@@ -127,7 +127,7 @@ def build_draft_modal(form: DraftForm, channel: str | None) -> View:
 
 
 def read_reply(view: dict[str, Any]) -> str:
-    return _value(view, BlockId.REPLY)
+    return field_value(view, BlockId.REPLY)
 
 
 def build_edit_approve_modal(draft_id: int, text: str) -> View:
@@ -140,7 +140,9 @@ def build_edit_approve_modal(draft_id: int, text: str) -> View:
             hint="Your edit is what goes public; the author sees it in their DM.",
         )
     ]
-    return _modal(Modal.EDIT_APPROVE, "Edit & approve", "Approve", blocks, {"draft_id": draft_id})
+    return modal_view(
+        Modal.EDIT_APPROVE, "Edit & approve", "Approve", blocks, {"draft_id": draft_id}
+    )
 
 
 def build_note_modal(callback: Modal, draft_id: int, text: str) -> View:
@@ -155,11 +157,11 @@ def build_note_modal(callback: Modal, draft_id: int, text: str) -> View:
         _quote(text),
         _text_input(BlockId.NOTE, label, multiline=True, hint="The author gets this in a DM."),
     ]
-    return _modal(callback, title, submit, blocks, {"draft_id": draft_id})
+    return modal_view(callback, title, submit, blocks, {"draft_id": draft_id})
 
 
 def read_note(view: dict[str, Any]) -> str:
-    return _value(view, BlockId.NOTE)
+    return field_value(view, BlockId.NOTE)
 
 
 def build_mark_posted_modal(draft_id: int, text: str) -> View:
@@ -174,13 +176,13 @@ def build_mark_posted_modal(draft_id: int, text: str) -> View:
             hint="Post the reply on the network, then paste its link.",
         ),
     ]
-    return _modal(
+    return modal_view(
         Modal.MARK_POSTED, "Mark as posted", "Mark as posted", blocks, {"draft_id": draft_id}
     )
 
 
 def read_url(view: dict[str, Any]) -> str:
-    return _value(view, BlockId.URL)
+    return field_value(view, BlockId.URL)
 
 
 def build_dismiss_modal(mention_id: int) -> View:
@@ -193,14 +195,14 @@ def build_dismiss_modal(mention_id: int) -> View:
         ),
         _text_input(BlockId.NOTE, "More detail", multiline=False, optional=True),
     ]
-    return _modal(
+    return modal_view(
         Modal.DISMISS, f"Dismiss #{mention_id}", "Dismiss", blocks, {"mention_id": mention_id}
     )
 
 
 def read_dismiss_reason(view: dict[str, Any]) -> tuple[str, str]:
     """Return (reason label, detail); the label is empty when 'Other' has no detail."""
-    key, detail = _value(view, BlockId.REASON), _value(view, BlockId.NOTE).strip()
+    key, detail = field_value(view, BlockId.REASON), field_value(view, BlockId.NOTE).strip()
     if key == "other":
         return detail, detail
     label = DISMISS_REASONS.get(key, "")
@@ -220,10 +222,10 @@ def build_transfer_modal(
             element=StaticSelectElement(action_id=BlockId.DEPARTMENT, options=options[:100]),
         ),
     ]
-    return _modal(
+    return modal_view(
         Modal.TRANSFER, f"Transfer #{mention_id}", "Transfer", blocks, {"mention_id": mention_id}
     )
 
 
 def read_department(view: dict[str, Any]) -> str:
-    return _value(view, BlockId.DEPARTMENT)
+    return field_value(view, BlockId.DEPARTMENT)

@@ -19,7 +19,7 @@ from bot.domain.limits import NETWORK_NAMES
 from bot.services.results import Report, ResultsForm
 from handlers.ids import Block as BlockId
 from handlers.ids import Modal
-from handlers.modals import _modal, _value
+from handlers.modals import field_value, modal_view
 
 NUMBERS: list[tuple[BlockId, str, str]] = [
     (BlockId.SHARES, "shares", "Shares (reposts, boosts, retweets)"),
@@ -68,7 +68,7 @@ def build_results_modal(form: ResultsForm) -> View:
         )
     )
     meta = {"publication_id": form.publication_id, "mention_id": form.mention_id}
-    return _modal(Modal.RESULTS, "Update results", "Save", blocks, meta)
+    return modal_view(Modal.RESULTS, "Update results", "Save", blocks, meta)
 
 
 def read_results(view: dict[str, Any]) -> tuple[Report, dict[str, str]]:
@@ -76,7 +76,7 @@ def read_results(view: dict[str, Any]) -> tuple[Report, dict[str, str]]:
     numbers: dict[str, int | None] = {}
     errors: dict[str, str] = {}
     for block, name, label in NUMBERS:
-        raw = _value(view, block).strip().replace(",", "").replace(" ", "")
+        raw = field_value(view, block).strip().replace(",", "").replace(" ", "")
         if not raw:
             numbers[name] = None
         # ASCII only: "²" and other Unicode digits pass isdigit() but int() refuses them.
@@ -85,7 +85,7 @@ def read_results(view: dict[str, Any]) -> tuple[Report, dict[str, str]]:
         else:
             numbers[name] = None
             errors[block] = f"{label} must be a whole number, like 12 (or leave it empty)."
-    answer = _value(view, BlockId.ANSWER) or None
+    answer = field_value(view, BlockId.ANSWER) or None
     report = Report(
         likes=numbers["likes"],
         shares=numbers["shares"],
