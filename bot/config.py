@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from bot.config_errors import department_conflict, describe, listening_conflict
+from bot.domain.business_time import BusinessHours
 from bot.domain.model import Actor, Department
 from bot.domain.routing import RouteRule
 from bot.listening_config import (
@@ -28,6 +29,7 @@ from bot.listening_config import (
     WebhookMapping,
 )
 from bot.publishing_config import PublishingConfig, ScoreConfig
+from bot.working_config import BusinessHoursConfig
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{2,}$")]
@@ -73,6 +75,7 @@ class WorkspaceConfig(BaseModel):
     spike: SpikeConfig = SpikeConfig()
     publishing: PublishingConfig = PublishingConfig()
     score: ScoreConfig = ScoreConfig()
+    business_hours: BusinessHoursConfig = BusinessHoursConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -129,6 +132,10 @@ class WorkspaceConfig(BaseModel):
             )
             for i, r in enumerate(self.routes)
         ]
+
+    def working_hours(self) -> BusinessHours:
+        """Business hours in the workspace's time zone."""
+        return self.business_hours.hours(self.timezone)
 
     def department_list(self) -> list[Department]:
         return [d.to_domain() for d in self.departments]

@@ -11,6 +11,7 @@ from typing import Any
 from bot.services.core import Services
 from bot.services.engagement import take_due_snapshots
 from bot.services.publish import resume_interrupted
+from bot.services.reminders import send_due_reminders
 from bot.services.spikes import close_quiet_spikes
 from bot.sources.base import Source
 from bot.sources.runner import PollOutcome, poll_source
@@ -24,6 +25,8 @@ EVERY_MINUTE: dict[str, Callable[[Services], object]] = {
     "engagement:snapshots": take_due_snapshots,
     # An attempt to publish cut short by a restart is finished (never posted twice).
     "publishing:resume": resume_interrupted,
+    # A customer nobody has claimed past the SLA: the thread, then leads, then managers.
+    "reminders:sla": send_due_reminders,
 }
 
 _bound: dict[str, Any] = {}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot.domain.model import State
 from bot.services import views
 from bot.services.core import Services
 from bot.services.outbox import NotReady, Obsolete, Outgoing
 from handlers.cards import build_card, build_retired_card
+from handlers.reminders_view import build_reminder
 from handlers.reviews import build_decision_dm, build_publish_note, build_review
 from handlers.spike_view import render_spike
 from storage.models import OutboxRow
@@ -33,6 +35,8 @@ def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
             )
         if row.kind in ("spike_summary", "spike_update"):
             return render_spike(session, services, row)
+        if row.kind == "reminder":
+            return _reminder(session, services, row)
         if row.kind == "publish_note":
             return _publish_note(session, services, row)
         if row.kind == "card_update":
@@ -92,3 +96,14 @@ def _review_update(session: Session, services: Services, row: OutboxRow) -> Outg
         raise Obsolete("the review message is not in Slack; posting it will show the truth")
     text, blocks = build_review(review)
     return Outgoing(review.channel, text, [b.to_dict() for b in blocks], update_ts=review.ts)
+
+
+def _reminder(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    card = views.load_card(session, services, _id(row.mention_id))
+    if card.mention.state is not State.ROUTED:
+        raise Obsolete("someone took the mention since: no reminder needed")
+    text, blocks = build_reminder(card, row.payload)
+    in_thread = row.channel == card.channel
+    return Outgoing(
+        row.channel, text, [b.to_dict() for b in blocks], thread_ts=card.ts if in_thread else None
+    )

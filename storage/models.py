@@ -349,6 +349,17 @@ class SlackEventRow(Base):
     received_at: Mapped[datetime]
 
 
+class ReminderRow(Base):
+    """A reminder stage already sent for a mention: each stage goes out once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("mention_id", "stage"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(24))
+    sent_at: Mapped[datetime]
+
+
 class SchedulerJobRow(Base):
     """APScheduler's job store, in Chorus's database: scheduled jobs outlive a restart.
 

@@ -64,6 +64,7 @@ def test_each_source_polls_once_at_start_up_on_its_own_job(listening: Workspace)
         assert scheduler.job_ids() == [
             "engagement:snapshots",
             "publishing:resume",
+            "reminders:sla",
             "source:bad-feed",
             "source:questions",
             "spikes:close-quiet",

@@ -37,6 +37,7 @@ def test_jobs_are_kept_in_the_database_and_a_restart_keeps_each_once(
     expected = [
         "engagement:snapshots",
         "publishing:resume",
+        "reminders:sla",
         "source:blog",
         "source:forum",
         "spikes:close-quiet",
