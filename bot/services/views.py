@@ -9,8 +9,17 @@ from sqlalchemy.orm import Session
 
 from bot.domain.engagement import REPORTED_ANSWER, Engagement
 from bot.domain.errors import WorkflowError
-from bot.domain.model import OPEN_STATES, Department, Draft, Mention, Network
+from bot.domain.model import (
+    OPEN_STATES,
+    Department,
+    Draft,
+    DraftStatus,
+    Mention,
+    Network,
+    State,
+)
 from bot.services.core import Services
+from bot.services.engagement import engagement_of
 from bot.services.publish import connector_for
 from storage import publishing as store
 from storage import repo
@@ -87,7 +96,8 @@ def load_card(session: Session, services: Services, mention_id: int) -> Card:
         intent=row.intent,
         sentiment=row.sentiment,
         priority=row.priority,
-        results=_results(session, mention_id),
+        # Only a live reply has results: other cards (every /mentions line) skip the queries.
+        results=_results(session, mention_id) if row.state == State.PUBLISHED else None,
     )
 
 
@@ -103,14 +113,7 @@ def _results(session: Session, mention_id: int) -> Results | None:
     ]
     return Results(
         method=publication.method,
-        engagement=Engagement(
-            likes=publication.likes,
-            shares=publication.shares,
-            quotes=publication.quotes,
-            replies=publication.replies,
-            clicks=publication.clicks,
-            positive_follow_ups=publication.positive_follow_ups,
-        ),
+        engagement=engagement_of(publication),
         score=publication.score,
         measured_at=publication.measured_at,
         warm_answer=warm[-1].text if warm else None,
@@ -173,7 +176,10 @@ def load_review(session: Session, services: Services, draft_id: int) -> Review:
         channel=row.review_channel,
         ts=row.review_ts,
         is_latest=latest is not None and latest.id == row.id,
-        publishing=_publishing(session, services, row.id, row.mention_id),
+        # Publishing matters once a draft is approved; earlier renders skip the lookups.
+        publishing=_publishing(session, services, row.id, row.mention_id)
+        if row.status in (DraftStatus.APPROVED, DraftStatus.POSTED)
+        else None,
         public_text=row.tracked_text,
     )
 
