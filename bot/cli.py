@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli_digest import add_digest_command
 from bot.config import ConfigError, WorkspaceConfig, load_config
 from bot.settings import Settings, SettingsError, load_settings, require_slack
 
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(handler=cmd_sandbox)
     _add_admin_commands(commands)
     _add_listening_commands(commands)
+    add_digest_command(commands)
     export = commands.add_parser(
         "export", help="write mentions, drafts, publications and events as CSV"
     )
@@ -105,7 +107,7 @@ def _add_listening_commands(commands: argparse._SubParsersAction[argparse.Argume
     sources.set_defaults(handler=cmd_sources)
 
 
-def _offline_services(settings: Settings, config: WorkspaceConfig):  # type: ignore[no-untyped-def]
+def offline_services(settings: Settings, config: WorkspaceConfig):  # type: ignore[no-untyped-def]
     """Services without Slack, for commands that only touch the database."""
     from bot.services.core import Services
     from bot.services.workspace import sync_workspace
@@ -202,7 +204,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return 2
     settings = load_settings()
-    services = _offline_services(settings, load_config(settings.chorus_config))
+    services = offline_services(settings, load_config(settings.chorus_config))
     with Progress(transient=False) as progress:
         task = progress.add_task(f"Importing {path.name}", total=count_lines(path))
         summary = import_file(services, path, lambda n: progress.advance(task, n))
@@ -221,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from bot.services.transfer_files import export_all
 
     settings = load_settings()
-    services = _offline_services(settings, load_config(settings.chorus_config))
+    services = offline_services(settings, load_config(settings.chorus_config))
     counts = export_all(services, args.out)
     for name, count in counts.items():
         print(f"{args.out / (name + '.csv')}: {count} rows")
@@ -232,7 +234,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from bot.sources.health import format_health_text, source_health
 
     settings = load_settings()
-    services = _offline_services(settings, load_config(settings.chorus_config))
+    services = offline_services(settings, load_config(settings.chorus_config))
     print(format_health_text(source_health(services), services.clock()))
     return 0
 

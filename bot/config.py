@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from bot.config_errors import department_conflict, describe, listening_conflict
+from bot.digest_config import DigestConfig
 from bot.domain.business_time import BusinessHours
 from bot.domain.model import Actor, Department
 from bot.domain.routing import RouteRule
@@ -29,7 +30,7 @@ from bot.listening_config import (
     WebhookMapping,
 )
 from bot.publishing_config import PublishingConfig, ScoreConfig
-from bot.working_config import BusinessHoursConfig
+from bot.working_config import BusinessHoursConfig, RemindersConfig
 
 UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")]
 ChannelId = Annotated[str, StringConstraints(pattern=r"^[CG][A-Z0-9]{2,}$")]
@@ -76,6 +77,8 @@ class WorkspaceConfig(BaseModel):
     publishing: PublishingConfig = PublishingConfig()
     score: ScoreConfig = ScoreConfig()
     business_hours: BusinessHoursConfig = BusinessHoursConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    digest: DigestConfig = DigestConfig()
 
     @field_validator("timezone")
     @classmethod

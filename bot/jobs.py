@@ -8,7 +8,9 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.services.claim_reminders import send_claim_reminders
 from bot.services.core import Services
+from bot.services.digest import send_missed_digests, send_weekly_digests
 from bot.services.engagement import take_due_snapshots
 from bot.services.publish import resume_interrupted
 from bot.services.reminders import send_due_reminders
@@ -27,6 +29,10 @@ EVERY_MINUTE: dict[str, Callable[[Services], object]] = {
     "publishing:resume": resume_interrupted,
     # A customer nobody has claimed past the SLA: the thread, then leads, then managers.
     "reminders:sla": send_due_reminders,
+    # A claim with no draft: the claimer, then back to the queue; a draft waiting: reviewers.
+    "reminders:claims": send_claim_reminders,
+    # The weekly digest, if its own run was lost to a shutdown at that moment (sent once).
+    "digest:catch-up": send_missed_digests,
 }
 
 _bound: dict[str, Any] = {}
@@ -57,3 +63,11 @@ def every_minute(name: str) -> None:
         EVERY_MINUTE[name](_bound["services"])
     except Exception:  # noqa: BLE001 - the job stays scheduled
         log.exception("scheduled job %s failed; it runs again in a minute", name)
+
+
+def weekly_digest() -> None:
+    """Send last week's digests (each scope once a week, however often this runs)."""
+    try:
+        send_weekly_digests(_bound["services"])
+    except Exception:  # noqa: BLE001 - the job stays scheduled; a rerun sends what is missing
+        log.exception("the weekly digest failed; run it again with the same job")

@@ -1,4 +1,4 @@
-"""`/chorus help | customer HANDLE | sources`."""
+"""`/chorus help | customer HANDLE | sources | digest`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.sources.health import source_health
 from handlers.commands import CHORUS_HELP, usage
 from handlers.context import services_of
 from handlers.customer_view import build_customer_history
+from handlers.digest_actions import handle_digest_command
 from handlers.ids import Command
 from handlers.sources_view import build_health_message
 
@@ -27,6 +28,9 @@ def handle_chorus_command(
             words[1], customer_history(services, words[1]), services.clock()
         )
         respond(text=text, blocks=blocks, response_type="ephemeral")
+        return
+    if verb == "digest":
+        handle_digest_command(ack, command, context, respond)
         return
     if verb == "sources" and len(words) == 1:
         services = services_of(context)

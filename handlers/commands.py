@@ -43,6 +43,7 @@ CHORUS_HELP = (
     "Plain messages in a card's thread stay internal.\n"
     "• `/chorus customer @handle` shows a customer's history and how each mention was answered\n"
     "• `/chorus sources` shows each source's health: last success, last error, mentions in\n"
+    "• `/chorus digest [DEPT|company] [this|YYYY-Www]` shows a weekly digest, only to you\n"
     "Commands: `/claim`, `/draft`, `/mentions`, `/chorus help`."
 )
 

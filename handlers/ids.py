@@ -21,6 +21,7 @@ class Action(StrEnum):
     PUBLISH = "draft_publish"
     RETRY_PUBLISH = "draft_retry_publish"
     UPDATE_RESULTS = "reply_update_results"
+    DIGEST_OPEN = "digest_open_mentions"
 
 
 class Modal(StrEnum):

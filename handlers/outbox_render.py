@@ -9,6 +9,8 @@ from bot.services import views
 from bot.services.core import Services
 from bot.services.outbox import NotReady, Obsolete, Outgoing
 from handlers.cards import build_card, build_retired_card
+from handlers.claim_reminders_view import render_claim_reminder, render_review_reminder
+from handlers.digest_view import render_digest_row
 from handlers.reminders_view import build_reminder
 from handlers.reviews import build_decision_dm, build_publish_note, build_review
 from handlers.spike_view import render_spike
@@ -37,12 +39,18 @@ def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
             return render_spike(session, services, row)
         if row.kind == "reminder":
             return _reminder(session, services, row)
+        if row.kind == "claim_reminder":
+            return render_claim_reminder(session, services, row)
+        if row.kind == "review_reminder":
+            return render_review_reminder(session, services, row)
         if row.kind == "publish_note":
             return _publish_note(session, services, row)
         if row.kind == "card_update":
             return _card_update(session, services, row)
         if row.kind == "review_update":
             return _review_update(session, services, row)
+        if row.kind in ("digest", "digest_chart"):
+            return render_digest_row(session, row)
         raise Obsolete(f"unknown outbox kind {row.kind}")
 
     return render

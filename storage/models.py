@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, BigId, UTCDateTime
+from storage.digest_models import DigestRow
 from storage.publishing_models import (
     FollowUpRow,
     PublicationRow,
@@ -30,6 +31,7 @@ from storage.publishing_models import (
 __all__ = [
     "Base",
     "BigId",
+    "DigestRow",
     "UTCDateTime",
     "FollowUpRow",
     "PublicationRow",
@@ -94,6 +96,9 @@ class MentionRow(Base):
     __table_args__ = (
         UniqueConstraint("network", "external_id"),
         Index("ix_mentions_state_department", "state", "department_key"),
+        # The digest reads one week of mentions, for a department or for everyone.
+        Index("ix_mentions_department_received", "department_key", "received_at"),
+        Index("ix_mentions_received", "received_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     network: Mapped[str] = mapped_column(String(16))
@@ -181,7 +186,10 @@ class EventRow(Base):
     """The audit trail: who did what, when, and from which state to which."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_mention", "mention_id"),)
+    __table_args__ = (
+        Index("ix_events_mention", "mention_id"),
+        Index("ix_events_kind_at", "kind", "at"),  # e.g. the advocates marked this week
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime]
     actor: Mapped[str | None] = mapped_column(String(32))

@@ -38,12 +38,12 @@ def known_mentions(
     """Which (network, external_id) pairs and canonical URLs are already stored."""
     found_keys: set[tuple[str, str]] = set()
     found_urls: set[str] = set()
-    for chunk in _chunks(sorted(keys)):
+    for chunk in chunks(sorted(keys)):
         query = select(MentionRow.network, MentionRow.external_id).where(
             tuple_(MentionRow.network, MentionRow.external_id).in_(chunk)
         )
         found_keys.update((n, e) for n, e in session.execute(query))
-    for url_chunk in _chunks(sorted(urls)):
+    for url_chunk in chunks(sorted(urls)):
         by_url = select(MentionRow.canonical_url).where(MentionRow.canonical_url.in_(url_chunk))
         found_urls.update(u for u in session.scalars(by_url) if u)
     return found_keys, found_urls
@@ -54,7 +54,7 @@ def customers_by_handle(
 ) -> dict[tuple[str, str], CustomerRow]:
     """The customers with these (network, handle) pairs."""
     found: dict[tuple[str, str], CustomerRow] = {}
-    for chunk in _chunks(sorted(keys)):
+    for chunk in chunks(sorted(keys)):
         query = select(CustomerRow).where(
             tuple_(CustomerRow.network, CustomerRow.handle).in_(chunk)
         )
@@ -62,7 +62,8 @@ def customers_by_handle(
     return found
 
 
-def _chunks(values: list[Any], size: int = 400) -> list[list[Any]]:
+def chunks(values: list[Any], size: int = 400) -> list[list[Any]]:
+    """Split values for IN (...) lists that stay under every database's parameter limit."""
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 

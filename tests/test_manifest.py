@@ -44,6 +44,8 @@ SCOPES_BY_METHOD: dict[str, frozenset[str]] = {
     "conversations.info": frozenset({"channels:read"}),
     "users.info": frozenset({"users:read"}),
     "auth.test": frozenset(),
+    # slack_sdk's files_upload_v2: files.getUploadURLExternal, then files.completeUploadExternal.
+    "files.upload.v2": frozenset({"files:write"}),
 }
 # Slash commands reach an app only with this scope.
 COMMANDS_SCOPE = "commands"

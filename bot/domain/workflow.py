@@ -20,6 +20,7 @@ class Move(StrEnum):
     ROUTE = "route"
     CLAIM = "claim"
     UNCLAIM = "unclaim"
+    RELEASE = "release"
     SUBMIT_DRAFT = "submit_draft"
     APPROVE = "approve"
     EDIT_AND_APPROVE = "edit_and_approve"
@@ -36,6 +37,8 @@ MOVES: dict[Move, tuple[frozenset[State], State]] = {
     Move.ROUTE: (frozenset({State.NEW}), State.ROUTED),
     Move.CLAIM: (frozenset({State.ROUTED}), State.CLAIMED),
     Move.UNCLAIM: (frozenset({State.CLAIMED}), State.ROUTED),
+    # Chorus itself gives back a claim left without a draft too long (see claim_reminders).
+    Move.RELEASE: (frozenset({State.CLAIMED}), State.ROUTED),
     Move.SUBMIT_DRAFT: (frozenset({State.CLAIMED}), State.IN_REVIEW),
     Move.APPROVE: (frozenset({State.IN_REVIEW}), State.APPROVED),
     Move.EDIT_AND_APPROVE: (frozenset({State.IN_REVIEW}), State.APPROVED),
@@ -53,6 +56,7 @@ VERBS: dict[Move, str] = {
     Move.ROUTE: "route",
     Move.CLAIM: "claim",
     Move.UNCLAIM: "unclaim",
+    Move.RELEASE: "release the claim on",
     Move.SUBMIT_DRAFT: "draft a reply to",
     Move.APPROVE: "approve a draft for",
     Move.EDIT_AND_APPROVE: "approve a draft for",
@@ -143,6 +147,12 @@ def unclaim(mention: Mention, actor: Actor, now: datetime) -> Outcome:
             "or a social media manager can unclaim it."
         )
     return Outcome(Move.UNCLAIM, after, mention.state)
+
+
+def release(mention: Mention, now: datetime) -> Outcome:
+    """Give a claim left without a draft back to the queue; nobody made this move, Chorus did."""
+    after = _advance(Move.RELEASE, mention, now, claimed_by=None, claimed_at=None)
+    return Outcome(Move.RELEASE, after, mention.state)
 
 
 def submit_draft(

@@ -38,6 +38,7 @@ def _message(stored: Json) -> Json:
         "blocks": stored.get("blocks") or [],
         "user": stored.get("user"),
         "edited": bool(stored.get("edited")),
+        "files": stored.get("files") or [],
         "replies": [],
     }
 

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.services.core import Services
 from bot.services.spike_summary import remember_spike_summary
 from storage import delivery
+from storage.digest import remember_digest
 from storage.models import DraftRow, MentionRow, OutboxRow
 
 log = logging.getLogger("chorus.outbox")
@@ -33,14 +34,26 @@ ADMIN_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file to share with the message (the digest's chart)."""
+
+    content: bytes
+    filename: str
+    title: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """A rendered Slack message, ready for chat.postMessage or chat.update."""
+    """A rendered Slack message, ready for chat.postMessage or chat.update, or a file
+    upload whose text becomes the file's comment."""
 
     channel: str
     text: str
     blocks: list[dict[str, Any]]
     thread_ts: str | None = None
     update_ts: str | None = None
+    upload: Upload | None = None
 
 
 class NotReady(Exception):
@@ -137,11 +150,12 @@ class OutboxWorker:
             response = self._call(outgoing)
         except SlackApiError as error:
             return self._failed(session, row, error)
-        except OSError as error:  # refused, reset, timed out: Slack unreachable, try again
+        except (OSError, SlackRequestError) as error:
+            # Refused, reset, timed out, or a file upload refused: Slack unreachable, try again.
             log.warning("Slack unreachable for outbox row %s (%s); retrying", row.id, error)
             return self._retry_later(session, row, f"unreachable: {error}", _backoff(row))
         row.sent_at = self.services.clock()
-        row.ts = str(response.get("ts") or outgoing.update_ts or "")
+        row.ts = str(response.get("ts") or outgoing.update_ts or response.get("file_id") or "")
         row.attempts += 1
         row.last_error = None
         _remember_message(session, row, str(response.get("channel") or outgoing.channel))
@@ -149,6 +163,8 @@ class OutboxWorker:
         return 1
 
     def _call(self, outgoing: Outgoing) -> Any:
+        if outgoing.upload:
+            return self._upload(outgoing, outgoing.upload)
         if outgoing.update_ts:
             return self.client.chat_update(
                 channel=outgoing.channel,
@@ -164,6 +180,21 @@ class OutboxWorker:
             unfurl_links=False,
             unfurl_media=False,
         )
+
+    def _upload(self, outgoing: Outgoing, upload: Upload) -> dict[str, Any]:
+        """Share a file with Slack's current upload API (upload URL, then complete)."""
+        response = self.client.files_upload_v2(
+            channel=outgoing.channel,
+            content=None,
+            file=upload.content,
+            filename=upload.filename,
+            title=upload.title,
+            alt_txt=upload.alt_text,
+            initial_comment=outgoing.text,
+            thread_ts=outgoing.thread_ts,
+        )
+        shared = response.get("file") or {}
+        return {"ts": "", "channel": outgoing.channel, "file_id": shared.get("id")}
 
     def _failed(self, session: Session, row: OutboxRow, error: SlackApiError) -> int:
         code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
@@ -225,6 +256,8 @@ def _remember_message(session: Session, row: OutboxRow, channel: str) -> None:
         )
     elif row.kind == "spike_summary":
         remember_spike_summary(session, row)
+    elif row.kind in ("digest", "digest_chart"):
+        remember_digest(session, row)
     elif row.kind == "review" and row.draft_id is not None:
         session.execute(
             update(DraftRow)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from bot import jobs
 from bot.services.core import Services
@@ -25,6 +26,7 @@ from bot.sources.base import Source
 log = logging.getLogger("chorus.sources")
 
 SOURCE_PREFIX = "source:"
+DIGEST_JOB = "digest:weekly"
 # Late is better than skipped, and runs missed while the process slept collapse into one.
 ONCE_AND_LATE = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
@@ -55,6 +57,7 @@ class SourceScheduler:
             self._add(job_id(name), "bot.jobs:poll", name, source.config.every_minutes, now)
         for name in jobs.EVERY_MINUTE:
             self._add(name, "bot.jobs:every_minute", name, 1, None)
+        self._schedule_digest()
         for job in self.scheduler.get_jobs():
             name = job.id.removeprefix(SOURCE_PREFIX)
             if job.id.startswith(SOURCE_PREFIX) and name not in self.sources:
@@ -85,6 +88,29 @@ class SourceScheduler:
             **extra,
         )
 
+    def _schedule_digest(self) -> None:
+        """The weekly digest at `[digest]` day and time, in the workspace's time zone (the
+        cron trigger keeps 09:00 local across daylight-saving changes)."""
+        settings = self.services.config.digest
+        existing = self.scheduler.get_job(DIGEST_JOB)
+        if not settings.enabled:
+            if existing is not None:
+                self.scheduler.remove_job(DIGEST_JOB)
+            return
+        trigger = CronTrigger(**settings.cron(), timezone=self.zone)
+        if existing is not None and _same_schedule(existing.trigger, trigger):
+            # Keep its next run: a digest missed while Chorus was down still goes out.
+            self.scheduler.modify_job(DIGEST_JOB, func="bot.jobs:weekly_digest")
+            return
+        self.scheduler.add_job(
+            "bot.jobs:weekly_digest",
+            trigger=trigger,
+            id=DIGEST_JOB,
+            name="weekly digest",
+            replace_existing=True,
+            **ONCE_AND_LATE,
+        )
+
     def run(self, name: str) -> object:
         """Poll one source now, as its job does."""
         return jobs.poll(name)
@@ -96,3 +122,11 @@ class SourceScheduler:
         """Stop scheduling; with `wait`, let polls under way finish first."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=wait)
+
+
+def _same_schedule(current: object, wanted: CronTrigger) -> bool:
+    return (
+        isinstance(current, CronTrigger)
+        and str(current) == str(wanted)
+        and str(current.timezone) == str(wanted.timezone)
+    )

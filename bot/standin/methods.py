@@ -7,6 +7,7 @@ without "ok"; it raises `SlackError` for an {"ok": false, "error": ...} answer.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.standin.files import FILE_METHODS
 from bot.standin.state import APP_ID, BOT_ID, Call, Failure, Json, SlackError, Workspace, dm_channel
 
 WORKSPACE_URL = "https://chorus-test.slack.com/"
@@ -17,11 +18,12 @@ Method = Callable[[Workspace, Json], Json]
 
 @dataclass(frozen=True)
 class Reply:
-    """An HTTP answer: status, JSON body, extra headers."""
+    """An HTTP answer: status, JSON body, extra headers; `raw` bytes are sent instead."""
 
     status: int
     body: Json
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
 
 
 def _text(args: Json, key: str) -> str | None:
@@ -237,6 +239,7 @@ METHODS: dict[str, Method] = {
     "users.info": users_info,
     "conversations.open": conversations_open,
     "conversations.info": conversations_info,
+    **FILE_METHODS,
 }
 
 
@@ -249,12 +252,18 @@ def failure_reply(failure: Failure) -> Reply:
     return Reply(failure.status, body)
 
 
-def call_api(ws: Workspace, method: str, args: Json, token: str | None) -> Reply:
-    """Record one Web API call and answer it."""
+def _scripted(ws: Workspace, method: str, args: Json, token: str | None) -> Reply | None:
+    """Record one request; the failure it must answer with, if one is scripted."""
     ws.record(Call(method=method, args=args, token=token))
     failure = ws.take_failure(method)
-    if failure is not None:
-        return failure_reply(failure)
+    return failure_reply(failure) if failure is not None else None
+
+
+def call_api(ws: Workspace, method: str, args: Json, token: str | None) -> Reply:
+    """Record one Web API call and answer it."""
+    scripted = _scripted(ws, method, args, token)
+    if scripted is not None:
+        return scripted
     handler = METHODS.get(method)
     if handler is None:
         return Reply(200, {"ok": False, "error": "unknown_method"})
@@ -284,9 +293,30 @@ def _respond(ws: Workspace, key: str, body: Json) -> None:
 
 def call_response_url(ws: Workspace, key: str, body: Json) -> Reply:
     """Record one POST to a response_url and answer it as Slack does."""
-    ws.record(Call(method="response_url", args={**body, "key": key}, token=None))
-    failure = ws.take_failure("response_url")
-    if failure is not None:
-        return failure_reply(failure)
+    scripted = _scripted(ws, "response_url", {**body, "key": key}, None)
+    if scripted is not None:
+        return scripted
     _respond(ws, key, body)
     return Reply(200, {"ok": True})
+
+
+def call_upload(ws: Workspace, file_id: str, data: bytes) -> Reply:
+    """Record one POST of a file's bytes to its upload_url and answer as Slack does."""
+    scripted = _scripted(ws, "upload_url", {"file_id": file_id, "length": len(data)}, None)
+    if scripted is not None:
+        return scripted
+    try:
+        size = ws.receive_upload(file_id, data)
+    except SlackError as error:
+        status = 404 if error.error == "file_not_found" else 400
+        return Reply(status, {"ok": False, "error": error.error})
+    return Reply(200, {}, {"Content-Type": "text/plain; charset=utf-8"}, f"OK - {size}".encode())
+
+
+def file_download(ws: Workspace, file_id: str) -> Reply:
+    """A shared file's bytes, for its url_private (no token: a page's <img> sends none)."""
+    try:
+        data, headers = ws.file_content(file_id)
+    except SlackError as error:
+        return Reply(404, {"ok": False, "error": error.error})
+    return Reply(200, {}, headers, data)

@@ -14,7 +14,7 @@ from typing import Any, Self
 from urllib.parse import quote, unquote, urlsplit
 
 from bot.standin.decoding import BadRequest, decode_args, maybe_json
-from bot.standin.methods import Reply, call_api, call_response_url
+from bot.standin.methods import Reply, call_api, call_response_url, call_upload, file_download
 from bot.standin.socket_mode import OPEN_METHOD, SocketModeServer, open_connection
 from bot.standin.state import Call, Failure, Json, Workspace
 
@@ -74,6 +74,15 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/responses/") and self.command == "POST":
             key = unquote(parts.path.removeprefix("/responses/"))
             return call_response_url(self.server.workspace, key, self._response_body())
+        return self._route_file(parts.path)
+
+    def _route_file(self, path: str) -> Reply:
+        """The upload_url files.getUploadURLExternal hands out, and a file's url_private."""
+        if path.startswith("/upload/") and self.command == "POST":
+            file_id = unquote(path.removeprefix("/upload/"))
+            return call_upload(self.server.workspace, file_id, self._body())
+        if path.startswith("/files/") and self.command == "GET":
+            return file_download(self.server.workspace, unquote(path.removeprefix("/files/")))
         raise BadRequest("invalid_path")
 
     def _body(self) -> bytes:
@@ -110,12 +119,12 @@ class _Handler(BaseHTTPRequestHandler):
         return body
 
     def _send(self, reply: Reply) -> None:
-        data = json.dumps(reply.body).encode("utf-8")
+        data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
         try:
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
-            for name, value in reply.headers.items():
+            for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
@@ -157,6 +166,7 @@ class SlackStandIn:
         )
         thread.start()
         self._server, self._thread = server, thread
+        self._workspace.serve_files_from(self.base)
         return self
 
     def stop(self) -> None:
@@ -226,7 +236,7 @@ class SlackStandIn:
         self._workspace.add_failure(method, failure)
 
     def reset(self) -> None:
-        """Clear calls, messages, ephemerals, views and failures (users stay)."""
+        """Clear calls, messages, ephemerals, views, files and failures (users stay)."""
         self._workspace.reset()
 
     # -- Socket Mode -----------------------------------------------------------
@@ -287,6 +297,12 @@ class SlackStandIn:
     def close_view(self, view_id: str) -> None:
         """Close a modal and any view pushed on top of it, as the user would."""
         self._workspace.close_view(view_id)
+
+    def files(self) -> list[Json]:
+        """Every upload asked for, in order: id, filename, title, mimetype, size, `data`
+        (the bytes, None before the upload), uploaded, complete, channel(s), thread_ts,
+        initial_comment."""
+        return self._workspace.files()
 
     def home(self, user_id: str) -> Json | None:
         """The App Home view last published for a user, if any."""

@@ -1,4 +1,4 @@
-"""The in-memory workspace behind the Slack stand-in: messages, views, users, failures.
+"""The in-memory workspace behind the Slack stand-in: messages, views, files, users, failures.
 
 Every public method takes the workspace lock and hands back deep copies, so the HTTP
 threads and the test thread never see each other's half-made changes.
@@ -7,6 +7,7 @@ threads and the test thread never see each other's half-made changes.
 import copy
 import threading
 
+from bot.standin.files import FilesMixin
 from bot.standin.records import (
     APP_ID,
     BOT_ID,
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-class Workspace(ViewsMixin):
+class Workspace(ViewsMixin, FilesMixin):
     """The stand-in's whole state, guarded by one re-entrant lock."""
 
     def __init__(self, bot_user_id: str, team_id: str) -> None:
@@ -46,6 +47,8 @@ class Workspace(ViewsMixin):
         self._responders: dict[str, tuple[str | None, str | None]] = {}
         self._ts_micros = 0
         self._view_serial = 0
+        self._file_serial = 0
+        self._file_base = ""
         self._clear()
         self.add_user(bot_user_id, "chorus", "Chorus", is_bot=True)
 
@@ -56,9 +59,10 @@ class Workspace(ViewsMixin):
         self._modals: list[Json] = []
         self._homes: dict[str, Json] = {}
         self._failures: dict[str, list[Failure]] = {}
+        self._files: dict[str, Json] = {}
 
     def reset(self) -> None:
-        """Forget calls, messages, ephemerals, views and failures (users stay)."""
+        """Forget calls, messages, ephemerals, views, files and failures (users stay)."""
         with self._lock:
             self._clear()
 
@@ -142,7 +146,7 @@ class Workspace(ViewsMixin):
     # -- messages ----------------------------------------------------------------
 
     def post_message(self, channel: str, fields: Json) -> Json:
-        """Store a new bot message; `fields` holds text, blocks, thread_ts, ..."""
+        """Store a new bot message; `fields` holds text, blocks, thread_ts, files, ..."""
         with self._lock:
             channel = dm_channel(channel)
             message = {
@@ -156,6 +160,8 @@ class Workspace(ViewsMixin):
                 "user": self.bot_user_id,
                 "edited": False,
             }
+            if fields.get("files"):  # only a file share has the key, as in Slack
+                message["files"] = copy.deepcopy(fields["files"])
             self._messages.setdefault(channel, []).append(message)
             return copy.deepcopy(message)
 

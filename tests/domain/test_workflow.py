@@ -23,6 +23,7 @@ from bot.domain.workflow import (
     mark_posted,
     publish,
     reject,
+    release,
     request_changes,
     route,
     submit_draft,
@@ -111,6 +112,8 @@ def perform(move: Move, mention: Mention, actor: Actor, draft: Draft | None = No
             return claim(mention, actor, NOW)
         case Move.UNCLAIM:
             return unclaim(mention, actor, NOW)
+        case Move.RELEASE:
+            return release(mention, NOW)
         case Move.SUBMIT_DRAFT:
             return submit_draft(mention, actor, "Thanks, we're on it.", 1, NOW)
         case Move.APPROVE:
@@ -491,6 +494,20 @@ def test_transfer_to_the_same_department_is_refused(state: State) -> None:
         transfer(mention_in(state), STAFF, SUPPORT, NOW)
 
     assert str(raised.value) == "This mention is already in that department."
+
+
+def test_chorus_releases_a_claim_back_to_the_queue() -> None:
+    mention = mention_in(State.CLAIMED)
+
+    outcome = release(mention, NOW)
+
+    assert (outcome.move, outcome.before, outcome.after) == (
+        Move.RELEASE,
+        State.CLAIMED,
+        State.ROUTED,
+    )
+    assert outcome.mention.claimed_by is None and outcome.mention.claimed_at is None
+    assert outcome.mention.department_key == SUPPORT
 
 
 def test_transfer_releases_the_claim() -> None:

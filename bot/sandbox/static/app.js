@@ -608,6 +608,20 @@
     return { name: "Chorus", app: true };
   }
 
+  // Shared images (the digest's chart) are shown; the stand-in serves their bytes.
+  function renderFiles(files) {
+    return files
+      .filter((file) => String(file.mimetype || "").startsWith("image/") && safeUrl(file.url_private))
+      .map((file) =>
+        h("img", {
+          class: "message-file",
+          src: safeUrl(file.url_private),
+          alt: file.alt_txt || file.title || file.name || "image",
+          "data-testid": `file-${file.id}`,
+        }),
+      );
+  }
+
   function renderMessage(message, channel, where) {
     const author = authorOf(message.user);
     const testid = where === "parent" ? `thread-parent-${message.ts}` : `message-${message.ts}`;
@@ -623,6 +637,7 @@
         message.edited ? h("span", { class: "edited" }, "(edited)") : null,
       ),
       renderBlocks(message.blocks, message.text, ctx),
+      ...renderFiles(message.files || []),
     );
     const replies = message.replies || [];
     if (where === "main" && replies.length) {
