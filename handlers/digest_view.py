@@ -41,7 +41,8 @@ def build_digest_message(digest: Digest) -> tuple[str, list[Block]]:
     blocks += _best(digest)
     blocks += _shout_outs(digest)
     blocks += [DividerBlock(), *_served(digest)]
-    fallback = f"{digest.title}, {digest.week.describe()}: {_live(digest)}"
+    answered = sum(day.answered for day in digest.days)
+    fallback = f"{digest.title}, {digest.week.describe()}: {_live(answered)}"
     return truncate(fallback, 300), blocks
 
 
@@ -58,16 +59,16 @@ def _quiet(digest: Digest, header: HeaderBlock) -> tuple[str, list[Block]]:
 
 
 def _opening(digest: Digest) -> str:
-    said = f":tada: *{_live(digest)}*"
+    answered = sum(day.answered for day in digest.days)
+    if not answered:
+        return ":hourglass_flowing_sand: *No replies have gone live this week yet.*"
+    said = f":tada: *{_live(answered)}*"
     if digest.people:
         said += f" Thank you to {_names(digest.people)} for writing and approving them."
     return said
 
 
-def _live(digest: Digest) -> str:
-    answered = sum(day.answered for day in digest.days)
-    if not answered:
-        return "No replies went live this week — the customers who wrote are below."
+def _live(answered: int) -> str:
     return f"{answered} {'reply' if answered == 1 else 'replies'} went live this week."
 
 

@@ -52,6 +52,7 @@ def test_elsewhere_it_is_the_company_and_a_week_can_be_named(
     assert "A quiet week for Sales" in message_text(said)
     _, said = ask(workspace, "digest support this")
     assert "Customer Support: 23–29 November 2026" in message_text(said)
+    assert "A quiet week for Customer Support" in message_text(said)
 
 
 @pytest.mark.parametrize(

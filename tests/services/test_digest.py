@@ -12,11 +12,13 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
+from bot.domain.weeks import Week
 from bot.services.digest import compute_digest, scope_named, send_weekly_digests
+from handlers.digest_view import build_digest_message
 from storage.models import DigestRow
 from tests.support.digest_week import DIGEST_TIME, W47, seed_week
 from tests.support.slack import button_labels, message_text
-from tests.support.workspace import ANA, BEN, LEAD, Workspace, make_workspace
+from tests.support.workspace import ANA, BEN, LEAD, Workspace, make_workspace, mention
 
 
 @pytest.fixture
@@ -165,3 +167,16 @@ def test_slack_failing_the_chart_upload_delays_it_and_loses_nothing(
     assert sorted(f["channel"] for f in shared) == ["C0SALES", "C0SOCIAL", "C0SUPPORT"]
     headers = [m for m in ws.standin.messages("C0SUPPORT") if m["blocks"][:1]]
     assert len([m for m in headers if m["blocks"][0]["type"] == "header"]) == 1
+
+
+def test_a_week_with_customers_but_no_live_reply_yet_does_not_cheer(
+    workspace: Workspace, week: dict[str, int]
+) -> None:
+    services = workspace.chorus.services
+    with freeze_time(DIGEST_TIME + timedelta(hours=1)):
+        workspace.receive(mention("m9", "The app is broken again"))
+        digest = compute_digest(services, scope_named(services, "support"), Week(2026, 48))
+    text, blocks = build_digest_message(digest)
+    said = " ".join(str(b.to_dict()) for b in blocks)
+    assert "No replies have gone live this week yet." in said and ":tada:" not in said
+    assert "1 mention came in; 0 of them have a reply live." in said
