@@ -29,6 +29,7 @@ from bot.listening_config import (
     SpikeConfig,
     WebhookMapping,
 )
+from bot.policy_config import PolicyConfig
 from bot.publishing_config import PublishingConfig, ScoreConfig
 from bot.working_config import BusinessHoursConfig, RemindersConfig
 
@@ -47,6 +48,9 @@ class DepartmentConfig(BaseModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     channel: ChannelId
     leads: list[UserId] = []
+    # Seeds for the roles in the database (see bot/services/role_seeding.py).
+    trusted: list[UserId] = []
+    trusted_lane: bool = False
     keywords: list[Annotated[str, StringConstraints(min_length=1)]] = []
     sla_minutes: Annotated[int, Field(gt=0)] | None = None
     default: bool = False
@@ -68,6 +72,8 @@ class WorkspaceConfig(BaseModel):
     timezone: str = "UTC"
     managers: list[UserId] = []
     company_channel: ChannelId | None = None
+    # Where post ideas are pitched and discussed; the company channel when not set.
+    ideas_channel: ChannelId | None = None
     departments: Annotated[list[DepartmentConfig], Field(min_length=1)]
     sources: list[SourceConfig] = []
     routes: list[RouteConfig] = []
@@ -79,6 +85,7 @@ class WorkspaceConfig(BaseModel):
     business_hours: BusinessHoursConfig = BusinessHoursConfig()
     reminders: RemindersConfig = RemindersConfig()
     digest: DigestConfig = DigestConfig()
+    policy: PolicyConfig = PolicyConfig()
 
     @field_validator("timezone")
     @classmethod
@@ -144,9 +151,17 @@ class WorkspaceConfig(BaseModel):
         return [d.to_domain() for d in self.departments]
 
     def actor(self, user_id: str) -> Actor:
-        """Return the roles this configuration gives a Slack user."""
+        """Return the roles this configuration seeds for a Slack user (the database holds
+        the roles in force: `Services.actor`)."""
         leads = frozenset(d.key for d in self.departments if user_id in d.leads)
-        return Actor(user_id, is_manager=user_id in self.managers, lead_of=leads)
+        trusted = frozenset(d.key for d in self.departments if user_id in d.trusted)
+        return Actor(
+            user_id, is_manager=user_id in self.managers, lead_of=leads, trusted_in=trusted
+        )
+
+    def ideas_home(self) -> str | None:
+        """The channel that receives idea cards."""
+        return self.ideas_channel or self.company_channel
 
     def department(self, key: str | None) -> Department | None:
         return next((d.to_domain() for d in self.departments if d.key == key), None)

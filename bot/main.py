@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from waitress.server import create_server
 
 from bot.config import WorkspaceConfig, load_config
+from bot.profiles import Profiles, slack_lookup
 from bot.publishing.registry import build_connectors
 from bot.reply_length import network_lengths
 from bot.services.core import Services
@@ -74,6 +75,10 @@ def build(
     )
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
     client = WebClient(token=token, base_url=settings.api_url)
+    # Profiles are read while a modal opens (its trigger expires in three seconds): a slow
+    # Slack must not hold it, so this client gives up fast and the suggestion goes without.
+    profiles_client = WebClient(token=token, base_url=settings.api_url, timeout=2)
+    services.profiles = Profiles(slack_lookup(profiles_client), services.clock)
     secret = settings.slack_signing_secret
     signing = secret.get_secret_value() if secret and settings.mode == "http" else None
     app = build_app(services, client, signing, process_before_response=process_before_response)

@@ -8,8 +8,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.services import customers, views, workflow
+from bot.services.home_refresh import tell_on_home
 from handlers.context import action_value, channel_of, services_of, user_of
 from handlers.effects import apply_effects
+from handlers.home import is_home_click
 from handlers.ids import Action
 from handlers.modals import build_dismiss_modal, build_draft_modal, build_transfer_modal
 
@@ -18,13 +20,22 @@ def ephemeral(respond: Respond) -> Any:
     return lambda text: respond(text=text, response_type="ephemeral", replace_original=False)
 
 
+def tell_clicker(body: dict[str, Any], context: BoltContext, respond: Respond) -> Any:
+    """Answer the person who clicked where they clicked: beside the message, or at the top
+    of their App Home, which has no response URL for an ephemeral answer."""
+    if is_home_click(body):
+        services, user = services_of(context), user_of(body)
+        return lambda text: tell_on_home(services, user, text)
+    return ephemeral(respond)
+
+
 def handle_claim(
     ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     ack()
     services = services_of(context)
     effects = workflow.claim(services, action_value(body), user_of(body))
-    apply_effects(effects, services, client, ephemeral(respond))
+    apply_effects(effects, services, client, tell_clicker(body, context, respond))
 
 
 def handle_draft(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -42,7 +53,7 @@ def handle_unclaim(
     ack()
     services = services_of(context)
     effects = workflow.unclaim(services, action_value(body), user_of(body))
-    apply_effects(effects, services, client, ephemeral(respond))
+    apply_effects(effects, services, client, tell_clicker(body, context, respond))
 
 
 def handle_transfer(
@@ -70,7 +81,7 @@ def handle_mark_advocate(
     ack()
     services = services_of(context)
     effects = customers.mark_advocate(services, action_value(body), user_of(body))
-    apply_effects(effects, services, client, ephemeral(respond))
+    apply_effects(effects, services, client, tell_clicker(body, context, respond))
 
 
 def handle_open_post(ack: Ack) -> None:

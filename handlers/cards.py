@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.clock import duration
 from bot.domain.engagement import describe
+from bot.domain.ideas import IDEA_SOURCE
 from bot.domain.limits import NETWORK_NAMES
 from bot.domain.model import Mention, State
 from bot.services.views import Card, Results
@@ -74,6 +75,8 @@ def _insight_section(card: Card, insight: str) -> SectionBlock:
 
 
 def fallback_text(card: Card) -> str:
+    if card.source == IDEA_SOURCE:
+        return escape(truncate(f"#{card.mention.id} Post idea: {card.mention.text}", 300))
     who = card.customer.name or card.customer.handle if card.customer else "someone"
     network = NETWORK_NAMES[card.mention.network]
     # The fallback text is parsed as mrkdwn in notifications: escape what customers wrote.
@@ -84,6 +87,8 @@ def fallback_text(card: Card) -> str:
 
 def _headline(card: Card) -> str:
     network = NETWORK_NAMES[card.mention.network]
+    if card.source == IDEA_SOURCE:
+        return f":bulb: *#{card.mention.id} · A post for {network}*, from a colleague's idea"
     badge = priority_badge(card)
     parts = ([badge] if badge else []) + [f"*#{card.mention.id} · {network}*"]
     if card.customer:
@@ -127,8 +132,11 @@ def status_line(card: Card, now: datetime) -> str:
         return f"{icon} Draft v{draft.version} by {user(draft.author)} is in review (see thread)"
     if m.state is State.APPROVED and draft:
         edited = " with edits" if draft.final_text is not None else ""
-        by = user(draft.reviewer)
-        return f"{icon} Draft v{draft.version} approved{edited} by {by}; ready to post"
+        by = f" by {user(draft.reviewer)}" if draft.reviewer else " (trusted lane)"
+        return f"{icon} Draft v{draft.version} approved{edited}{by}; ready to post"
+    if m.state is State.PUBLISHED and card.source == IDEA_SOURCE:
+        posted = f"{icon} Posted by {user(m.claimed_by)}: {link(m.posted_url, 'live post')}"
+        return posted + (f"\n{results_line(card.results)}" if card.results else "")
     if m.state is State.PUBLISHED:
         answered = f"{icon} Answered by {user(m.claimed_by)}: {link(m.posted_url, 'live reply')}"
         if m.posted_at:
@@ -159,7 +167,8 @@ def card_buttons(card: Card) -> list[ButtonElement]:
             ButtonElement(text="Claim", action_id=Action.CLAIM, value=value, style="primary")
         )
     if m.state in (State.ROUTED, State.CLAIMED):
-        wanted.append(ButtonElement(text="Draft reply", action_id=Action.DRAFT, value=value))
+        label = "Draft post" if card.source == IDEA_SOURCE else "Draft reply"
+        wanted.append(ButtonElement(text=label, action_id=Action.DRAFT, value=value))
     if m.state is State.CLAIMED:
         wanted.append(ButtonElement(text="Unclaim", action_id=Action.UNCLAIM, value=value))
     if m.state in (State.ROUTED, State.CLAIMED):

@@ -44,6 +44,15 @@ CHORUS_HELP = (
     "• `/chorus customer @handle` shows a customer's history and how each mention was answered\n"
     "• `/chorus sources` shows each source's health: last success, last error, mentions in\n"
     "• `/chorus digest [DEPT|company] [this|YYYY-Www]` shows a weekly digest, only to you\n"
+    "• `/chorus guidelines` shows what replies may say: the policy, in plain words\n"
+    "• `/chorus idea` pitches a post idea (or the shortcut *Pitch a post idea*)\n"
+    "• `/chorus role` lists the managers, leads and trusted people; managers and admins "
+    "change them: `/chorus role add|remove @person manager|lead DEPT|trusted DEPT`\n"
+    "• `/chorus trusted-lane on|off DEPT` lets a department's trusted people skip review\n"
+    "• `/chorus stats [DEPT]` shows open mentions, the median time to a first answer this "
+    "week, drafts in review and ideas in the pipeline\n"
+    "Your claims, the drafts you review and your department's queue are on the *Home* tab "
+    "of the Chorus app.\n"
     "Commands: `/claim`, `/draft`, `/mentions`, `/chorus help`."
 )
 

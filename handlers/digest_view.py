@@ -120,6 +120,12 @@ def _shout_outs(digest: Digest) -> list[Block]:
             f":sunrise: *From complaint to thanks:* {user(win.drafted_by)}'s reply turned "
             f"{escape(win.customer)}'s frustration into _“{warm}”_"
         )
+    if digest.ideas_shipped:
+        shipped = ", ".join(
+            f"“{escape(idea.title)}” by {user(idea.author)} ({link(idea.url, 'see it live')})"
+            for idea in digest.ideas_shipped[:5]
+        )
+        lines.append(f":bulb: *Ideas that shipped:* {shipped}")
     if digest.advocates:
         names = ", ".join(
             f"{escape(a.customer)} ({NETWORK_NAMES.get(Network(a.network), a.network)}, "

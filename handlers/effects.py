@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import views
 from bot.services.core import Effects, Services
+from bot.services.home_refresh import refresh_after
 from handlers.cards import build_card
 from handlers.reviews import build_review
 
@@ -21,11 +22,14 @@ Tell = Callable[[str], object]
 def apply_effects(
     effects: Effects, services: Services, client: WebClient, tell: Tell | None
 ) -> None:
-    """Update every card and review message the use case touched, then tell the actor."""
+    """Update every card and review message the use case touched, queue a refresh of the
+    App Homes it changed, then tell the actor."""
     for mention_id in effects.cards:
         refresh_card(services, client, mention_id)
     for draft_id in effects.reviews:
         refresh_review(services, client, draft_id)
+    # Queued, not published here: Slack being slow with Homes must never delay a click.
+    refresh_after(services, effects)
     if effects.notice and tell is not None:
         tell(effects.notice)
 

@@ -8,8 +8,12 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.domain.errors import WorkflowError
+from bot.services.home_refresh import tell_on_home
+from handlers.context import services_of
+from handlers.home import is_home_click
 
 log = logging.getLogger("chorus.slack")
 
@@ -54,15 +58,29 @@ def handle_error(
 
 
 def tell(body: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:
-    """Reach the person in the surface they used: the response URL, else a DM."""
+    """Reach the person in the surface they used: the response URL, their App Home, else a
+    DM."""
     response_url = body.get("response_url") or _first_response_url(body)
     try:
         if response_url and context.respond is not None:
             context.respond(text=text, response_type="ephemeral", replace_original=False)
+        elif is_home_click(body) and context.user_id:
+            _tell_on_home(body, context, client, text)
         elif context.user_id:
             client.chat_postMessage(channel=context.user_id, text=text)
     except SlackApiError as failure:
         log.warning("could not tell %s about an error: %s", context.user_id, failure)
+
+
+def _tell_on_home(body: dict[str, Any], context: BoltContext, client: WebClient, text: str) -> None:
+    """A click on the App Home: say it there, on a Home re-read from the database (what was
+    clicked may have moved on); a DM when the database cannot queue it."""
+    assert context.user_id is not None
+    try:
+        tell_on_home(services_of(context), context.user_id, text)
+    except SQLAlchemyError:
+        log.warning("could not queue a Home notice for %s; sending a DM", context.user_id)
+        client.chat_postMessage(channel=context.user_id, text=text)
 
 
 def _first_response_url(body: dict[str, Any]) -> str | None:

@@ -22,6 +22,8 @@ class Action(StrEnum):
     RETRY_PUBLISH = "draft_retry_publish"
     UPDATE_RESULTS = "reply_update_results"
     DIGEST_OPEN = "digest_open_mentions"
+    APPROVE_IDEA = "idea_approve"
+    DECLINE_IDEA = "idea_decline"
 
 
 class Modal(StrEnum):
@@ -34,10 +36,14 @@ class Modal(StrEnum):
     TRANSFER = "transfer_modal"
     LOG_MENTION = "log_mention_modal"
     RESULTS = "results_modal"
+    IDEA = "idea_modal"
+    DECLINE_IDEA = "decline_idea_modal"
 
 
 class Shortcut(StrEnum):
     LOG_MENTION = "log_customer_mention"
+    PITCH_IDEA = "pitch_post_idea"
+    PITCH_FROM_MESSAGE = "pitch_as_post_idea"
 
 
 class Block(StrEnum):
@@ -54,6 +60,12 @@ class Block(StrEnum):
     REPLIES = "replies"
     CLICKS = "clicks"
     ANSWER = "customer_answer"
+    # Under a reply input: what the policy says of the text, rechecked as it is typed.
+    POLICY_FINDINGS = "policy_findings"
+    IDEA_TITLE = "idea_title"
+    IDEA_PITCH = "idea_pitch"
+    IDEA_NETWORK = "idea_network"
+    IDEA_LINK = "idea_link"
 
 
 class Command(StrEnum):

@@ -17,13 +17,16 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
 )
+from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 from slack_sdk.models.views import View
 
 from bot.domain.limits import NETWORK_NAMES
 from bot.domain.model import Department
+from bot.domain.policy import PolicyReport
 from bot.services.workflow import DraftForm
 from handlers.ids import Block as BlockId
 from handlers.ids import Modal
+from handlers.policy_view import build_findings_blocks
 from handlers.text import SECTION_LIMIT, escape, truncate
 
 INPUT_LIMIT = 3000  # Slack's own cap on a plain_text_input
@@ -72,31 +75,48 @@ def _text_input(
     placeholder: str | None = None,
     hint: str | None = None,
     optional: bool = False,
+    as_typed: bool = False,
 ) -> InputBlock:
+    # as_typed: Slack sends the text as it is typed, so the policy can be checked live.
     element = PlainTextInputElement(
         action_id=block,
         multiline=multiline,
         max_length=INPUT_LIMIT,
         initial_value=truncate(initial, INPUT_LIMIT) if initial else None,
         placeholder=placeholder,
+        dispatch_action_config=DispatchActionConfig(trigger_actions_on=["on_character_entered"])
+        if as_typed
+        else None,
     )
-    return InputBlock(block_id=block, label=label, element=element, hint=hint, optional=optional)
+    return InputBlock(
+        block_id=block,
+        label=label,
+        element=element,
+        hint=hint,
+        optional=optional,
+        dispatch_action=as_typed or None,
+    )
 
 
 def _quote(text: str) -> SectionBlock:
     return SectionBlock(text=PlainTextObject(text=truncate(text, SECTION_LIMIT), emoji=False))
 
 
-def build_draft_modal(form: DraftForm, channel: str | None) -> View:
-    """The modal where a reply is written, beside the customer's post and the length limit."""
+def build_draft_modal(
+    form: DraftForm, channel: str | None, report: PolicyReport | None = None
+) -> View:
+    """The modal where a reply is written, beside the customer's post and the length limit;
+    under the reply, what the policy says of it (once something is typed) and the guidelines."""
     network = NETWORK_NAMES[form.network]
     who = escape(form.author) if form.author else "the customer"
+    said = f"#{form.mention_id} · {who} on {network} wrote:"
+    if form.is_post:
+        said = f"#{form.mention_id} · a new post for {network}, from this idea:"
     blocks: list[Block] = [
-        ContextBlock(
-            elements=[MarkdownTextObject(text=f"#{form.mention_id} · {who} on {network} wrote:")]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=said)]),
         _quote(form.customer_text),
     ]
+    thing, things = ("post", "posts") if form.is_post else ("reply", "replies")
     if form.note:
         note = truncate(escape(form.note), SECTION_LIMIT - 40)
         blocks.append(
@@ -109,14 +129,16 @@ def build_draft_modal(form: DraftForm, channel: str | None) -> View:
     blocks.append(
         _text_input(
             BlockId.REPLY,
-            "Your reply",
+            f"Your {thing}",
             multiline=True,
             initial=form.initial_text,
-            hint=f"{network} replies can be up to {form.rule.describe()}. "
+            hint=f"{network} {things} can be up to {form.rule.describe()}. "
             "A lead or the social media manager reviews it before it goes public.",
+            as_typed=True,
         )
     )
-    title = f"Draft reply v{form.next_version}" if form.next_version > 1 else "Draft reply"
+    blocks += build_findings_blocks(report)
+    title = f"Draft {thing}" + (f" v{form.next_version}" if form.next_version > 1 else "")
     return modal_view(
         Modal.DRAFT,
         title,
@@ -130,15 +152,17 @@ def read_reply(view: dict[str, Any]) -> str:
     return field_value(view, BlockId.REPLY)
 
 
-def build_edit_approve_modal(draft_id: int, text: str) -> View:
-    blocks = [
+def build_edit_approve_modal(draft_id: int, text: str, report: PolicyReport | None = None) -> View:
+    blocks: list[Block] = [
         _text_input(
             BlockId.REPLY,
             "Reply as it will be posted",
             multiline=True,
             initial=text,
             hint="Your edit is what goes public; the author sees it in their DM.",
-        )
+            as_typed=True,
+        ),
+        *build_findings_blocks(report),
     ]
     return modal_view(
         Modal.EDIT_APPROVE, "Edit & approve", "Approve", blocks, {"draft_id": draft_id}

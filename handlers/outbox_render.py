@@ -8,12 +8,17 @@ from bot.domain.model import State
 from bot.services import views
 from bot.services.core import Services
 from bot.services.outbox import NotReady, Obsolete, Outgoing
+from bot.services.roles import NOTICE as ROLE_NOTICE
 from handlers.cards import build_card, build_retired_card
 from handlers.claim_reminders_view import render_claim_reminder, render_review_reminder
 from handlers.digest_view import render_digest_row
+from handlers.home import render_home_row
+from handlers.ideas_view import IDEA_KINDS, render_idea_row
 from handlers.reminders_view import build_reminder
 from handlers.reviews import build_decision_dm, build_publish_note, build_review
+from handlers.roles_view import render_role_notice
 from handlers.spike_view import render_spike
+from storage.home import HOME
 from storage.models import OutboxRow
 
 
@@ -51,6 +56,12 @@ def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
             return _review_update(session, services, row)
         if row.kind in ("digest", "digest_chart"):
             return render_digest_row(session, row)
+        if row.kind == HOME:
+            return render_home_row(session, services, row)
+        if row.kind in IDEA_KINDS:
+            return render_idea_row(session, services, row)
+        if row.kind == ROLE_NOTICE:
+            return render_role_notice(row)
         raise Obsolete(f"unknown outbox kind {row.kind}")
 
     return render

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services import review
 from handlers import card_actions
-from handlers.card_actions import ephemeral
+from handlers.card_actions import tell_clicker
 from handlers.context import action_value, services_of, user_of
 from handlers.effects import apply_effects
 from handlers.ids import Action, Modal
@@ -26,7 +26,7 @@ def handle_approve(
     ack()
     services = services_of(context)
     effects = review.approve(services, action_value(body), user_of(body))
-    apply_effects(effects, services, client, ephemeral(respond))
+    apply_effects(effects, services, client, tell_clicker(body, context, respond))
 
 
 def handle_edit_approve(

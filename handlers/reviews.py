@@ -19,6 +19,7 @@ from bot.domain.model import Draft, DraftStatus
 from bot.services.views import Review
 from handlers.ids import Action
 from handlers.ids import Block as BlockId
+from handlers.policy_view import build_warning_lines
 from handlers.text import SECTION_LIMIT, escape, link, truncate, user
 
 
@@ -34,7 +35,11 @@ def build_review(review: Review) -> tuple[str, list[Block]]:
         SectionBlock(
             text=PlainTextObject(text=truncate(draft.text_to_post, SECTION_LIMIT), emoji=False)
         ),
-        SectionBlock(text=MarkdownTextObject(text=truncate(decision_line(draft), SECTION_LIMIT))),
+        SectionBlock(
+            text=MarkdownTextObject(text=truncate(decision_line(draft, dept), SECTION_LIMIT))
+        ),
+        # What the policy warned about travels with the draft, for the reviewer to weigh.
+        *build_warning_lines(review.policy_warnings),
     ]
     publishing = publishing_line(review)
     if publishing:
@@ -52,14 +57,20 @@ def build_review(review: Review) -> tuple[str, list[Block]]:
             "Plain messages in this thread stay internal."
         )
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))
-    text = f"Draft v{draft.version} for #{card.mention.id}: {decision_line(draft)}"
+    text = f"Draft v{draft.version} for #{card.mention.id}: {decision_line(draft, dept)}"
     return truncate(text, 300), blocks
 
 
-def decision_line(draft: Draft) -> str:
+def decision_line(draft: Draft, department: str = "the department") -> str:
     status = draft.status
     if status is DraftStatus.IN_REVIEW:
         return ":eyes: Waiting for review"
+    if draft.reviewer is None and status in (DraftStatus.APPROVED, DraftStatus.POSTED):
+        # Approved (trusted): no reviewer, by the department's trusted lane.
+        trusted = f"{user(draft.author)} is trusted in {escape(department)}"
+        if status is DraftStatus.POSTED:
+            return f":tada: Approved (trusted lane) — {trusted} — and posted"
+        return f":white_check_mark: Approved (trusted lane) — {trusted}: ready to go out"
     if status is DraftStatus.APPROVED:
         edited = " with edits" if draft.final_text is not None else ""
         by = user(draft.reviewer)
@@ -164,6 +175,8 @@ def decision_sentence(review: Review, decision: str) -> str:
         "request_changes": f":leftwards_arrow_with_hook: {reviewer} asked for changes to "
         f"{about}: “{note}”",
         "reject": f":x: {reviewer} rejected {about}: “{note}”. You can write a new draft.",
+        "approve_trusted": f":white_check_mark: Y{about[1:]} went through the trusted lane: "
+        f"it is approved, no review needed. {next_step}",
     }
     return sentences.get(decision, f"{reviewer} reviewed {about}.")
 

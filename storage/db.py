@@ -39,7 +39,16 @@ def _is_memory(dbapi_connection: Any) -> bool:
     return any(row[2] in ("", ":memory:") for row in rows if row[1] == "main")
 
 
+# An execution option for sessions that only read: they begin without the write lock, so
+# one may open while another session of the same thread holds it (e.g. reading who is acting
+# in the middle of a move) instead of waiting for it forever.
+READ_ONLY = "chorus_read_only"
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        return
     # Take the write lock at BEGIN: two writers then queue on busy_timeout instead of one
     # failing with "database is locked" when its read turns into a write.
     connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.domain.digest import Advocate, Day, Digest, Served, Win
+from bot.domain.digest import Advocate, Day, Digest, Served, ShippedIdea, Win
 from bot.domain.weeks import parse_week
 
 
@@ -35,6 +35,7 @@ def digest_from_json(data: dict[str, Any]) -> Digest:
         served=Served(**served),
         days=tuple(Day(date.fromisoformat(d["day"]), *_day_counts(d)) for d in data["days"]),
         sla_minutes=data.get("sla_minutes"),
+        ideas_shipped=tuple(ShippedIdea(**i) for i in data.get("ideas_shipped", [])),
     )
 
 

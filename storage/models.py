@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Float,
     ForeignKey,
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, BigId, UTCDateTime
 from storage.digest_models import DigestRow
+from storage.home_models import HomeViewRow
+from storage.ideas_models import IdeaRow
 from storage.publishing_models import (
     FollowUpRow,
     PublicationRow,
@@ -32,6 +35,8 @@ __all__ = [
     "Base",
     "BigId",
     "DigestRow",
+    "HomeViewRow",
+    "IdeaRow",
     "UTCDateTime",
     "FollowUpRow",
     "PublicationRow",
@@ -50,6 +55,11 @@ class DepartmentRow(Base):
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     sla_minutes: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Trusted people may skip review here; chorus.toml decides until someone switches it in
+    # Slack (then `trusted_lane_changed_by` is set and Slack's choice sticks).
+    trusted_lane: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    trusted_lane_changed_by: Mapped[str | None] = mapped_column(String(32))
+    trusted_lane_changed_at: Mapped[datetime | None]
 
 
 class PersonRow(Base):
@@ -61,7 +71,9 @@ class PersonRow(Base):
 
 
 class RoleRow(Base):
-    """A role from chorus.toml: 'manager' (company-wide) or 'lead' of one department."""
+    """A role: 'manager' (company-wide), 'lead' of or 'trusted' in one department.
+
+    A removed role keeps its row (inactive), so chorus.toml never seeds it again."""
 
     __tablename__ = "roles"
     __table_args__ = (UniqueConstraint("person_id", "role", "department_id"),)
@@ -71,6 +83,9 @@ class RoleRow(Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="CASCADE")
     )
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Who decides this role: "chorus.toml" (until changed in Slack) or "slack".
+    source: Mapped[str] = mapped_column(String(16), server_default="chorus.toml")
 
 
 class CustomerRow(Base):
@@ -95,7 +110,8 @@ class MentionRow(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("network", "external_id"),
-        Index("ix_mentions_state_department", "state", "department_key"),
+        # Covers "open mentions and the oldest wait" (the digest, /mentions) without the table.
+        Index("ix_mentions_state_department", "state", "department_key", "received_at"),
         # The digest reads one week of mentions, for a department or for everyone.
         Index("ix_mentions_department_received", "department_key", "received_at"),
         Index("ix_mentions_received", "received_at"),
@@ -164,7 +180,10 @@ class SourceStateRow(Base):
 
 class DraftRow(Base):
     __tablename__ = "drafts"
-    __table_args__ = (UniqueConstraint("mention_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("mention_id", "version"),
+        Index("ix_drafts_author", "author"),  # whose first reply went live this week
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
@@ -180,6 +199,9 @@ class DraftRow(Base):
     review_ts: Mapped[str | None] = mapped_column(String(32))
     # The approved text with its links turned into Chorus short links (when tracking is on).
     tracked_text: Mapped[str | None] = mapped_column(Text)
+    # What the policy warned about when the draft was submitted (or edited and approved):
+    # [{"kind": "link", "message": "…"}], shown to the reviewer; None when nothing.
+    policy_warnings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class EventRow(Base):

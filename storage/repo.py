@@ -17,7 +17,6 @@ from storage.models import (
     MentionRow,
     PersonRow,
     PublicationRow,
-    RoleRow,
 )
 
 
@@ -232,17 +231,3 @@ def save_person(session: Session, slack_user_id: str, now: datetime, name: str |
     elif name and row.name != name:
         row.name = name
     return row
-
-
-def replace_roles(
-    session: Session, person: PersonRow, roles: Iterable[tuple[str, int | None]]
-) -> None:
-    """Set a person's roles to exactly `roles`: (role, department id or None) pairs."""
-    wanted = set(roles)
-    current = session.scalars(select(RoleRow).where(RoleRow.person_id == person.id)).all()
-    for row in current:
-        if (row.role, row.department_id) not in wanted:
-            session.delete(row)
-    have = {(row.role, row.department_id) for row in current}
-    for role, department_id in sorted(wanted - have, key=str):
-        session.add(RoleRow(person_id=person.id, role=role, department_id=department_id))

@@ -36,6 +36,7 @@ SCOPES_BY_METHOD: dict[str, frozenset[str]] = {
     "chat.update": frozenset({"chat:write"}),
     "chat.postEphemeral": frozenset({"chat:write"}),
     "chat.delete": frozenset({"chat:write"}),
+    "chat.getPermalink": frozenset(),  # "No scope required"
     "views.open": frozenset(),
     "views.push": frozenset(),
     "views.update": frozenset(),
@@ -47,6 +48,8 @@ SCOPES_BY_METHOD: dict[str, frozenset[str]] = {
     # slack_sdk's files_upload_v2: files.getUploadURLExternal, then files.completeUploadExternal.
     "files.upload.v2": frozenset({"files:write"}),
 }
+# Commands that read @people (`/chorus role add @ana lead support`): Slack escapes them.
+READS_MENTIONS = {"/chorus"}
 # Slash commands reach an app only with this scope.
 COMMANDS_SCOPE = "commands"
 # Bolt hands a listener `say`, which posts with chat.postMessage.
@@ -406,6 +409,11 @@ def test_the_app_is_presented_within_slacks_limits(manifest: dict[str, Any]) -> 
         assert 174 <= len(info["long_description"]) <= 4000, "long_description: 174 to 4000"
     for command, entry in declared_commands(manifest).items():
         assert re.fullmatch(r"/[a-z0-9_-]{1,31}", command), f"{command}: not a slash command name"
-        assert entry.get("should_escape") is False, (
-            f"{command} reads ids and words, not @mentions: set should_escape: false"
-        )
+        if command in READS_MENTIONS:
+            assert entry.get("should_escape") is True, (
+                f"{command} reads @mentions as user ids: set should_escape: true"
+            )
+        else:
+            assert entry.get("should_escape") is False, (
+                f"{command} reads ids and words, not @mentions: set should_escape: false"
+            )

@@ -67,6 +67,15 @@ class Advocate:
 
 
 @dataclass(frozen=True)
+class ShippedIdea:
+    """A colleague's post idea that went live this week."""
+
+    title: str
+    author: str
+    url: str | None
+
+
+@dataclass(frozen=True)
 class Served:
     """How the week's customers were served."""
 
@@ -104,11 +113,17 @@ class Digest:
     served: Served
     days: tuple[Day, ...]
     sla_minutes: int | None  # the department's; None for the company or without an SLA
+    ideas_shipped: tuple[ShippedIdea, ...] = ()
 
     @property
     def quiet(self) -> bool:
         """Nothing came in and nothing went out: a week for a kind word, not for figures."""
-        return self.served.received == 0 and not self.best and not self.advocates
+        return (
+            self.served.received == 0
+            and not self.best
+            and not self.advocates
+            and not self.ideas_shipped
+        )
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,7 @@ class WeekFacts:
     open_now: int
     oldest_open: datetime | None
     sla_minutes: int | None = None
+    ideas_shipped: Sequence[ShippedIdea] = ()
 
 
 def build_digest(facts: WeekFacts, hours: BusinessHours, now: datetime) -> Digest:
@@ -144,6 +160,7 @@ def build_digest(facts: WeekFacts, hours: BusinessHours, now: datetime) -> Diges
         served=served(facts, hours, now),
         days=daily(facts, hours.zone),
         sla_minutes=facts.sla_minutes,
+        ideas_shipped=tuple(facts.ideas_shipped),
     )
 
 

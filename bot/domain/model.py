@@ -55,14 +55,19 @@ class Department:
 
 @dataclass(frozen=True)
 class Actor:
-    """A Slack user acting on Chorus, with the roles the configuration gives them."""
+    """A Slack user acting on Chorus, with the roles they hold (stored in the database)."""
 
     user_id: str
     is_manager: bool = False
     lead_of: frozenset[str] = frozenset()
+    # Departments whose trusted lane this person may use (see bot.domain.roles).
+    trusted_in: frozenset[str] = frozenset()
 
     def leads(self, department_key: str | None) -> bool:
         return department_key is not None and department_key in self.lead_of
+
+    def is_trusted_in(self, department_key: str | None) -> bool:
+        return department_key is not None and department_key in self.trusted_in
 
     @property
     def mention(self) -> str:

@@ -1,7 +1,8 @@
 """The move table: which moves the workflow allows from which states, and why not.
 
-The functions that make the moves are in `workflow` (the mention's) and `review_moves` (a
-draft's review and going live); they all advance a mention through `advance` here.
+The functions that make the moves are in `workflow` (the mention's), `review_moves` (a
+draft's review and going live) and `trusted_lane` (approval without review); they all
+advance a mention through `advance` here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Move(StrEnum):
     RELEASE = "release"
     SUBMIT_DRAFT = "submit_draft"
     APPROVE = "approve"
+    APPROVE_TRUSTED = "approve_trusted"
     EDIT_AND_APPROVE = "edit_and_approve"
     REQUEST_CHANGES = "request_changes"
     REJECT = "reject"
@@ -40,6 +42,9 @@ MOVES: dict[Move, tuple[frozenset[State], State]] = {
     Move.RELEASE: (frozenset({State.CLAIMED}), State.ROUTED),
     Move.SUBMIT_DRAFT: (frozenset({State.CLAIMED}), State.IN_REVIEW),
     Move.APPROVE: (frozenset({State.IN_REVIEW}), State.APPROVED),
+    # The trusted lane: a trusted person's clean reply to praise or a neutral mention is
+    # approved as soon as it is submitted, with no reviewer (see trusted_lane).
+    Move.APPROVE_TRUSTED: (frozenset({State.IN_REVIEW}), State.APPROVED),
     Move.EDIT_AND_APPROVE: (frozenset({State.IN_REVIEW}), State.APPROVED),
     Move.REQUEST_CHANGES: (frozenset({State.IN_REVIEW}), State.CLAIMED),
     Move.REJECT: (frozenset({State.IN_REVIEW}), State.CLAIMED),
@@ -58,6 +63,7 @@ VERBS: dict[Move, str] = {
     Move.RELEASE: "release the claim on",
     Move.SUBMIT_DRAFT: "draft a reply to",
     Move.APPROVE: "approve a draft for",
+    Move.APPROVE_TRUSTED: "approve a draft through the trusted lane for",
     Move.EDIT_AND_APPROVE: "approve a draft for",
     Move.REQUEST_CHANGES: "request changes on",
     Move.REJECT: "reject a draft for",

@@ -10,6 +10,7 @@ and per draft version (the `reminders` table), and stops as soon as someone acts
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -23,8 +24,9 @@ from bot.domain.claim_reminders import (
     reviewers_to_nudge,
 )
 from bot.domain.model import Draft, Mention, State
+from bot.domain.roles import Role
 from bot.services.core import Services, record, run_move
-from storage import delivery, repo
+from storage import delivery, repo, roles
 from storage import reminders as store
 from storage.mapping import apply_mention, to_draft, to_mention
 from storage.models import DraftRow, MentionRow
@@ -146,6 +148,7 @@ def _nudge_reviewers(services: Services, session: Session, now: datetime) -> int
     pairs = store.drafts_in_review(session, BATCH)
     sent = store.sent_times(session, [mention.id for _, mention in pairs])
     times, hours = services.config.reminders.times(), services.config.working_hours()
+    held = roles.roster(session)  # the reviewers are the roles held now, not chorus.toml's
     nudged = 0
     for draft_row, mention_row in pairs:
         mention, draft = to_mention(mention_row), to_draft(draft_row)
@@ -155,8 +158,11 @@ def _nudge_reviewers(services: Services, session: Session, now: datetime) -> int
         if not store.renew_reminder(session, mention.id, stage, now, draft.created_at):
             continue
         department = services.config.department(mention.department_key)
+        if department is not None:
+            leads = frozenset(held.holders(Role.LEAD, department.key))
+            department = replace(department, leads=leads)
         payload = {"stage": stage.value, "waited_minutes": _waited(services, draft.created_at, now)}
-        for person in reviewers_to_nudge(department, services.config.managers, draft.author):
+        for person in reviewers_to_nudge(department, held.managers(), draft.author):
             delivery.add_outbox(
                 session,
                 REVIEW_KIND,

@@ -18,8 +18,10 @@ from bot.domain.errors import WorkflowError
 from bot.domain.limits import DEFAULT_LENGTHS, ReplyLengths
 from bot.domain.model import Actor, Mention, Network
 from bot.domain.workflow import Outcome
+from bot.profiles import Profiles
 from bot.publishing.base import Connector
-from storage import repo
+from storage import repo, roles
+from storage.db import READ_ONLY
 from storage.mapping import to_mention
 from storage.models import MentionRow
 
@@ -44,10 +46,18 @@ class Services:
     connectors: Mapping[Network, Connector] = field(default_factory=dict)
     # Where people reach this server (short links); None keeps links as written.
     public_url: str | None = None
+    # Who people are (users.info, cached); without Slack, nobody has a name.
+    profiles: Profiles = field(default_factory=Profiles)
     _classifier: Classifier | None = None
 
-    def actor(self, user_id: str) -> Actor:
-        return self.config.actor(user_id)
+    def actor(self, user_id: str, session: Session | None = None) -> Actor:
+        """The person acting, with the roles they hold now (read on every click: roles
+        change in Slack, and another Chorus process may have changed them)."""
+        if session is not None:
+            return roles.load_actor(session, user_id)
+        with self.sessions() as own:
+            own.connection(execution_options={READ_ONLY: True})
+            return roles.load_actor(own, user_id)
 
     @property
     def weights(self) -> ScoreWeights:

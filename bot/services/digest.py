@@ -86,6 +86,7 @@ def week_facts(session: Session, services: Services, scope: Scope, week: Week) -
         open_now=open_now,
         oldest_open=oldest,
         sla_minutes=scope.sla_minutes,
+        ideas_shipped=read.ideas_shipped(session, scope.key, start, end),
     )
 
 

@@ -24,6 +24,7 @@ from bot.services.core import Services
 from bot.services.spike_summary import remember_spike_summary
 from storage import delivery
 from storage.digest import remember_digest
+from storage.ideas import remember_idea_card
 from storage.models import DraftRow, MentionRow, OutboxRow
 
 log = logging.getLogger("chorus.outbox")
@@ -54,6 +55,8 @@ class Outgoing:
     thread_ts: str | None = None
     update_ts: str | None = None
     upload: Upload | None = None
+    # An App Home to publish (views.publish) for the user whose id is the channel.
+    view: dict[str, Any] | None = None
 
 
 class NotReady(Exception):
@@ -165,6 +168,8 @@ class OutboxWorker:
     def _call(self, outgoing: Outgoing) -> Any:
         if outgoing.upload:
             return self._upload(outgoing, outgoing.upload)
+        if outgoing.view is not None:
+            return self.client.views_publish(user_id=outgoing.channel, view=outgoing.view)
         if outgoing.update_ts:
             return self.client.chat_update(
                 channel=outgoing.channel,
@@ -258,6 +263,8 @@ def _remember_message(session: Session, row: OutboxRow, channel: str) -> None:
         remember_spike_summary(session, row)
     elif row.kind in ("digest", "digest_chart"):
         remember_digest(session, row)
+    elif row.kind == "idea_card":
+        remember_idea_card(session, row, channel)
     elif row.kind == "review" and row.draft_id is not None:
         session.execute(
             update(DraftRow)

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 from bot.domain import workflow
 from bot.domain.engagement import snapshot_schedule
 from bot.domain.errors import WorkflowError
+from bot.domain.ideas import IDEA_SOURCE
 from bot.domain.limits import NETWORK_NAMES
 from bot.domain.model import Network
 from bot.publishing.base import Connector, Failure, Published, PublishError, ReplyTarget, new_key
 from bot.services.core import Effects, Services, load_mention, run_move
+from bot.services.ideas import ship_if_idea
 from bot.services.workflow import finish_move, wake_if_queued
 from storage import delivery, repo
 from storage import publishing as store
@@ -46,6 +48,8 @@ def target_of(session: Session, row: MentionRow) -> ReplyTarget:
 
 def connector_for(services: Services, session: Session, row: MentionRow) -> Connector | None:
     """The connector that can answer this mention, if Chorus has one."""
+    if row.source == IDEA_SOURCE:
+        return None  # a new post, not a reply: connectors only answer customers' posts
     connector = services.connectors.get(Network(row.network))
     if connector is None or not connector.can_reply_to(target_of(session, row)):
         return None
@@ -90,7 +94,8 @@ def _take_job(services: Services, draft_id: int, user_id: str) -> int:
     with services.sessions() as session:
         draft_row, mention_row = _load(session, draft_id)
         mention = to_mention(mention_row)
-        workflow.check_can_publish(mention, to_draft(draft_row), services.actor(user_id), now)
+        actor = services.actor(user_id, session)
+        workflow.check_can_publish(mention, to_draft(draft_row), actor, now)
         if connector_for(services, session, mention_row) is None:
             name = NETWORK_NAMES[mention.network]
             raise WorkflowError(
@@ -203,7 +208,7 @@ def _succeeded(
         job = session.get(PublishJobRow, job_id)
         draft_row = repo.get_draft(session, draft_id)
         assert job is not None and draft_row is not None
-        actor = services.actor(user_id)
+        actor = services.actor(user_id, session)
         outcome = workflow.publish(to_mention(row), to_draft(draft_row), actor, published.url, now)
         assert outcome.draft is not None
         apply_draft(draft_row, outcome.draft)
@@ -248,6 +253,7 @@ def record_publication(
         ),
     )
     store.schedule_snapshots(session, publication.id, snapshot_schedule(now))
+    ship_if_idea(session, row.id, published.url, now)
     return publication
 
 

@@ -11,10 +11,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.domain.ideas import IDEA_SOURCE
 from bot.domain.model import State
 from bot.domain.reminders import Stage, due_stage, skipped_by
+from bot.domain.roles import Role
 from bot.services.core import Services
-from storage import delivery
+from storage import delivery, roles
 from storage import reminders as store
 from storage.mapping import to_mention
 from storage.models import MentionRow
@@ -30,6 +32,8 @@ def send_due_reminders(services: Services) -> int:
         rows = store.waiting_with_cards(session, [State.ROUTED.value], BATCH)
         done = store.sent_stages(session, [row.id for row in rows])
         for row in rows:
+            if row.source == IDEA_SOURCE:
+                continue  # a post idea has no customer waiting for it
             department = services.config.department(row.department_key)
             sla = department.sla_minutes if department else None
             stage = due_stage(to_mention(row), sla, hours, now, done.get(row.id, frozenset()))
@@ -59,13 +63,9 @@ def _queue(
         channel = row.card_channel or ""
         delivery.add_outbox(session, "reminder", channel, now, mention_id=row.id, payload=payload)
         return
-    department = services.config.department(row.department_key)
-    people = (
-        sorted(department.leads)
-        if stage is Stage.LEADS and department
-        else services.config.managers
-    )
-    if stage is Stage.LEADS and not people:
-        people = services.config.managers  # a department without leads escalates to managers
+    held = roles.roster(session)
+    leads = held.holders(Role.LEAD, row.department_key) if row.department_key else []
+    # A department without leads escalates to the managers at once.
+    people = leads if stage is Stage.LEADS and leads else held.managers()
     for person in people:
         delivery.add_outbox(session, "reminder", person, now, mention_id=row.id, payload=payload)

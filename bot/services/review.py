@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from bot.domain import workflow
 from bot.domain.errors import WorkflowError
 from bot.domain.model import DraftStatus, Mention
+from bot.domain.policy import PolicyReport
 from bot.publishing.base import Published
+from bot.services import policy
 from bot.services.core import Effects, Services, run_move
 from bot.services.publish import public_text, record_publication
 from bot.services.short_links import track_links
@@ -55,7 +57,13 @@ def check_can_post(services: Services, draft_id: int, user_id: str) -> str:
     )
 
 
-def _review(services: Services, draft_id: int, user_id: str, decide: Decide) -> Effects:
+def _review(
+    services: Services,
+    draft_id: int,
+    user_id: str,
+    decide: Decide,
+    checked: PolicyReport | None = None,
+) -> Effects:
     mention_id = mention_of_draft(services, draft_id)
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
@@ -64,6 +72,8 @@ def _review(services: Services, draft_id: int, user_id: str, decide: Decide) -> 
         outcome = decide(mention, to_draft(draft_row), now)
         assert outcome.draft is not None
         apply_draft(draft_row, outcome.draft)
+        if checked is not None:  # an edit: the reviewer saw what the policy says of it
+            draft_row.policy_warnings = policy.warnings_record(checked)
         if outcome.draft.status is DraftStatus.APPROVED:
             text = outcome.draft.text_to_post
             draft_row.tracked_text = track_links(
@@ -101,13 +111,16 @@ def approve(services: Services, draft_id: int, user_id: str) -> Effects:
 
 
 def edit_and_approve(services: Services, draft_id: int, user_id: str, text: str) -> Effects:
-    """Approve a draft with the reviewer's edit."""
+    """Approve a draft with the reviewer's edit; the edit meets the policy too, checked as
+    the author's reply (it goes out under their disclosure line)."""
     actor = services.actor(user_id)
+    checked = policy.check_for_submit(services, policy.draft_author(services, draft_id), text)
     return _review(
         services,
         draft_id,
         user_id,
         lambda m, d, now: workflow.edit_and_approve(m, d, actor, text, now, services.lengths),
+        checked,
     )
 
 
@@ -139,7 +152,7 @@ def mark_posted(services: Services, draft_id: int, user_id: str, url: str) -> Ef
         assert draft_row is not None
         _not_publishing(session, draft_id, now)
         outcome = workflow.mark_posted(
-            mention, to_draft(draft_row), services.actor(user_id), url, now
+            mention, to_draft(draft_row), services.actor(user_id, session), url, now
         )
         assert outcome.draft is not None
         apply_draft(draft_row, outcome.draft)

@@ -16,11 +16,14 @@ from bot.services.ingest import InvalidMentions, MentionIn, ingest, parse_mentio
 from storage.models import (
     Base,
     CustomerRow,
+    DigestRow,
     DraftRow,
     EventRow,
     FollowUpRow,
+    IdeaRow,
     MentionRow,
     PublicationRow,
+    ReminderRow,
     ShortLinkRow,
     SnapshotRow,
 )
@@ -133,6 +136,9 @@ EXPORTS: dict[str, type[Base]] = {
     "short_links": ShortLinkRow,
     "events": EventRow,
     "customers": CustomerRow,
+    "ideas": IdeaRow,
+    "digests": DigestRow,
+    "reminders": ReminderRow,
 }
 
 

@@ -163,6 +163,7 @@ class Review:
     is_latest: bool
     publishing: Publishing | None = None  # None: posted by hand only
     public_text: str | None = None  # the text to post, short links included
+    policy_warnings: tuple[str, ...] = ()  # what the policy warned the reviewer about
 
 
 def load_review(session: Session, services: Services, draft_id: int) -> Review:
@@ -181,6 +182,7 @@ def load_review(session: Session, services: Services, draft_id: int) -> Review:
         if row.status in (DraftStatus.APPROVED, DraftStatus.POSTED)
         else None,
         public_text=row.tracked_text,
+        policy_warnings=tuple(str(w.get("message", "")) for w in row.policy_warnings or []),
     )
 
 

@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from bot.domain import workflow
 from bot.domain.errors import WorkflowError
+from bot.domain.ideas import IDEA_SOURCE
 from bot.domain.limits import LengthRule
 from bot.domain.model import Draft, Mention, Network, State
+from bot.domain.trusted_lane import Lane
 from bot.domain.workflow import Outcome
-from bot.services import spikes
+from bot.services import policy, spikes
 from bot.services.core import Effects, Services, load_mention, record, run_move
+from bot.services.trusted_lane import take_lane
 from storage import delivery, repo
 from storage.mapping import apply_mention, new_draft_row, to_mention
 from storage.models import MentionRow
@@ -35,7 +38,7 @@ def claim(services: Services, mention_id: int, user_id: str) -> Effects:
     """Claim a mention for the person who asked."""
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
-        outcome = workflow.claim(mention, services.actor(user_id), now)
+        outcome = workflow.claim(mention, services.actor(user_id, session), now)
         finish_move(session, row, outcome, user_id, now)
         return Effects(
             cards=(mention.id,), notice=f"You claimed #{mention.id}. Draft a reply when ready."
@@ -64,7 +67,7 @@ def unclaim(services: Services, mention_id: int, user_id: str) -> Effects:
     """Give a mention back to its department."""
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
-        outcome = workflow.unclaim(mention, services.actor(user_id), now)
+        outcome = workflow.unclaim(mention, services.actor(user_id, session), now)
         finish_move(session, row, outcome, user_id, now, previous=mention.claimed_by)
         return Effects(cards=(mention.id,), notice=f"#{mention.id} is back in the queue.")
 
@@ -83,6 +86,7 @@ class DraftForm:
     initial_text: str
     next_version: int
     note: str | None
+    is_post: bool = False  # a new post from an idea, not a reply to a customer
 
 
 def start_draft(services: Services, mention_id: int, user_id: str) -> tuple[DraftForm, Effects]:
@@ -90,9 +94,8 @@ def start_draft(services: Services, mention_id: int, user_id: str) -> tuple[Draf
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         if mention.state is State.ROUTED:
-            finish_move(
-                session, row, workflow.claim(mention, services.actor(user_id), now), user_id, now
-            )
+            outcome = workflow.claim(mention, services.actor(user_id, session), now)
+            finish_move(session, row, outcome, user_id, now)
             return Effects(cards=(mention.id,))
         if mention.state is not State.CLAIMED:
             raise WorkflowError(workflow.why_not(workflow.Move.SUBMIT_DRAFT, mention, now))
@@ -103,10 +106,11 @@ def start_draft(services: Services, mention_id: int, user_id: str) -> tuple[Draf
         return Effects()
 
     effects = run_move(services, mention_id, step)
-    return draft_form(services, mention_id), effects
+    return draft_form(services, mention_id, user_id), effects
 
 
-def draft_form(services: Services, mention_id: int) -> DraftForm:
+def draft_form(services: Services, mention_id: int, writer: str | None = None) -> DraftForm:
+    """What the draft modal shows; with the writer, their disclosure line ends the text."""
     with services.sessions() as session:
         row = repo.get_mention(session, mention_id)
         assert row is not None
@@ -119,23 +123,30 @@ def draft_form(services: Services, mention_id: int) -> DraftForm:
             customer_text=row.text,
             author=customer.name or customer.handle if customer else None,
             rule=services.lengths.rule(network),
-            initial_text=last.text if last else "",
+            initial_text=policy.signed(services, writer, last.text if last else "")
+            if writer
+            else (last.text if last else ""),
             next_version=(last.version if last else 0) + 1,
             note=last.review_note if last else None,
+            is_post=row.source == IDEA_SOURCE,
         )
 
 
 def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -> Effects:
-    """Put the writer's reply up for review in the mention's thread."""
+    """Put the writer's reply up for review in the mention's thread; a reply the policy
+    blocks is refused (PolicyBlocked), and its warnings go with it to the reviewer."""
+    report = policy.check_for_submit(services, user_id, text)
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
         last = repo.latest_draft(session, mention.id)
         previous = last.version if last else 0
-        actor = services.actor(user_id)
+        actor = services.actor(user_id, session)
         outcome = workflow.submit_draft(mention, actor, text, previous, now, services.lengths)
         assert outcome.draft is not None
         draft_row = repo.add_draft(session, new_draft_row(outcome.draft))
+        draft_row.policy_warnings = policy.warnings_record(report)
         finish_move(session, row, outcome, user_id, now, draft_version=draft_row.version)
+        lane = take_lane(services, session, row, draft_row, actor, report, now)
         delivery.add_outbox(
             session,
             "review",
@@ -148,10 +159,17 @@ def submit_draft(services: Services, mention_id: int, user_id: str, text: str) -
         return Effects(
             cards=(mention.id,),
             queued=True,
-            notice=f"Draft v{draft_row.version} for #{mention.id} is in review.",
+            notice=_submitted(draft_row.version, mention.id, lane),
         )
 
     return wake_if_queued(services, run_move(services, mention_id, step))
+
+
+def _submitted(version: int, mention_id: int, lane: Lane) -> str:
+    if lane.skips_review:
+        return f"Draft v{version} for #{mention_id} is approved (trusted lane): it can go out."
+    why = f": {lane.why_not}" if lane.why_not else ""
+    return f"Draft v{version} for #{mention_id} is in review{why}."
 
 
 def _channel_of(services: Services, department_key: str | None) -> str:
@@ -176,7 +194,7 @@ def dismiss(services: Services, mention_id: int, user_id: str, reason: str) -> E
     """Close a mention without a reply, with a reason on record."""
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
-        outcome = workflow.dismiss(mention, services.actor(user_id), reason, now)
+        outcome = workflow.dismiss(mention, services.actor(user_id, session), reason, now)
         finish_move(session, row, outcome, user_id, now, reason=outcome.mention.dismissed_reason)
         return Effects(cards=(mention.id,), notice=f"#{mention.id} dismissed.")
 
@@ -190,7 +208,7 @@ def transfer(services: Services, mention_id: int, user_id: str, department_key: 
         raise WorkflowError(f"There is no department “{department_key}” in chorus.toml.")
 
     def step(session: Session, row: MentionRow, mention: Mention, now: datetime) -> Effects:
-        outcome = workflow.transfer(mention, services.actor(user_id), target.key, now)
+        outcome = workflow.transfer(mention, services.actor(user_id, session), target.key, now)
         old_channel, old_ts = row.card_channel, row.card_ts
         finish_move(
             session,
@@ -212,7 +230,11 @@ def transfer(services: Services, mention_id: int, user_id: str, department_key: 
             )
         row.card_channel, row.card_ts = None, None
         delivery.add_outbox(session, "mention_card", target.channel, now, mention_id=mention.id)
-        return Effects(queued=True, notice=f"#{mention.id} moved to {target.name}.")
+        # The card is not in Slack yet (the outbox posts it); naming the mention lets the
+        # App Homes it changed catch up.
+        return Effects(
+            cards=(mention.id,), queued=True, notice=f"#{mention.id} moved to {target.name}."
+        )
 
     return wake_if_queued(services, run_move(services, mention_id, step))
 

@@ -1,15 +1,16 @@
-"""Mirror chorus.toml into the database: departments, and the people with roles."""
+"""Mirror chorus.toml into the database: departments; and seed the roles and trusted lanes."""
 
 from __future__ import annotations
 
-from bot.config import WorkspaceConfig
 from bot.services.core import Services
+from bot.services.role_seeding import seed_roles, seed_trusted_lane
 from storage import repo
 from storage.models import DepartmentRow
 
 
 def sync_workspace(services: Services) -> None:
-    """Upsert departments and roles from the configuration; departments it drops go inactive."""
+    """Upsert departments from the configuration (those it drops go inactive), and seed the
+    roles and trusted lanes it lists (see role_seeding for what Slack changes keep)."""
     config = services.config
     with services.sessions() as session:
         now = services.clock()
@@ -25,19 +26,8 @@ def sync_workspace(services: Services) -> None:
             session.add(row)
             session.flush()
             ids[department.key] = row.id
+            seed_trusted_lane(session, row, department.trusted_lane, now)
         for row in repo.list_departments(session):
             row.active = row.key in ids
-        for user_id, roles in _roles(config, ids).items():
-            person = repo.save_person(session, user_id, now, None)
-            repo.replace_roles(session, person, roles)
+        seed_roles(session, config, ids, now)
         session.commit()
-
-
-def _roles(config: WorkspaceConfig, ids: dict[str, int]) -> dict[str, set[tuple[str, int | None]]]:
-    roles: dict[str, set[tuple[str, int | None]]] = {}
-    for user_id in config.managers:
-        roles.setdefault(user_id, set()).add(("manager", None))
-    for department in config.departments:
-        for user_id in department.leads:
-            roles.setdefault(user_id, set()).add(("lead", ids[department.key]))
-    return roles

@@ -255,8 +255,21 @@ class SlackStandIn:
 
     # -- workspace -----------------------------------------------------------
 
-    def add_user(self, user_id: str, name: str, real_name: str | None = None) -> None:
-        self._workspace.add_user(user_id, name, real_name)
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        real_name: str | None = None,
+        *,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        title: str = "",
+    ) -> None:
+        """Add (or replace) a person; admins and owners administer the workspace; `title`
+        is the job title of their profile."""
+        self._workspace.add_user(
+            user_id, name, real_name, is_admin=is_admin, is_owner=is_owner, title=title
+        )
 
     def add_channel(self, channel_id: str, name: str) -> None:
         """Name a channel for conversations.info (default: the id in lower case)."""

@@ -105,7 +105,15 @@ class Workspace(ViewsMixin, FilesMixin):
     # -- users and channels ----------------------------------------------------
 
     def add_user(
-        self, user_id: str, name: str, real_name: str | None = None, *, is_bot: bool = False
+        self,
+        user_id: str,
+        name: str,
+        real_name: str | None = None,
+        *,
+        is_bot: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        title: str = "",
     ) -> None:
         real = real_name if real_name is not None else name
         profile = {
@@ -113,6 +121,7 @@ class Workspace(ViewsMixin, FilesMixin):
             "display_name_normalized": name,
             "real_name": real,
             "real_name_normalized": real,
+            "title": title,  # the job title people set in their profile
         }
         user = {
             "id": user_id,
@@ -121,6 +130,9 @@ class Workspace(ViewsMixin, FilesMixin):
             "real_name": real,
             "deleted": False,
             "is_bot": is_bot,
+            # Workspace admins and owners (users.info), as Slack reports them.
+            "is_admin": is_admin or is_owner,
+            "is_owner": is_owner,
             "tz": "Europe/Paris",
             "tz_label": "Central European Time",
             "tz_offset": 3600,

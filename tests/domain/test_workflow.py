@@ -11,6 +11,7 @@ import pytest
 
 from bot.domain.errors import NotAllowed, WorkflowError
 from bot.domain.model import Actor, Draft, DraftStatus, Mention, Network, State
+from bot.domain.trusted_lane import approve_trusted
 from bot.domain.workflow import (
     MOVES,
     REVIEW_MOVES,
@@ -118,6 +119,8 @@ def perform(move: Move, mention: Mention, actor: Actor, draft: Draft | None = No
             return submit_draft(mention, actor, "Thanks, we're on it.", 1, NOW)
         case Move.APPROVE:
             return approve(mention, draft, actor, NOW)
+        case Move.APPROVE_TRUSTED:
+            return approve_trusted(mention, draft, actor, NOW)
         case Move.EDIT_AND_APPROVE:
             return edit_and_approve(mention, draft, actor, "Thanks! Fixed now.", NOW)
         case Move.REQUEST_CHANGES:
@@ -140,6 +143,8 @@ def usual_actor(move: Move) -> Actor:
     """Return someone who may make `move` on a mention claimed by CLAIMER."""
     if move in REVIEW_MOVES or move is Move.DISMISS:
         return MANAGER
+    if move is Move.APPROVE_TRUSTED:  # the claimer wrote the draft, and is trusted
+        return replace(CLAIMER, trusted_in=frozenset({SUPPORT}))
     if move in (Move.UNCLAIM, Move.SUBMIT_DRAFT, Move.MARK_POSTED, Move.PUBLISH):
         return CLAIMER
     return STAFF

@@ -82,7 +82,8 @@ def test_a_mention_goes_from_webhook_to_posted_reply(workspace: Workspace, tmp_p
 
     export_all(ws.chorus.services, tmp_path)
     with (tmp_path / "events.csv").open() as handle:
-        kinds = [row["kind"] for row in csv.DictReader(handle)]
+        # The mention's steps (start-up also records the roles chorus.toml seeds).
+        kinds = [row["kind"] for row in csv.DictReader(handle) if row["mention_id"]]
     assert kinds == [
         "received",
         "route",

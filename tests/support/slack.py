@@ -97,6 +97,55 @@ class SlackDriver:
         }
         return self.send({"payload": json.dumps(payload)})
 
+    def event(self, event: dict[str, Any]) -> BoltResponse:
+        """Deliver an Events API event, as Slack posts it (JSON, signed, a fresh event_id)."""
+        self._trigger += 1
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": TEAM["id"],
+                "api_app_id": "A0CHORUS",
+                "event_id": f"Ev{self._trigger:08d}{time.time_ns()}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        headers = {**signed_headers(body), "content-type": "application/json"}
+        return self.app.dispatch(BoltRequest(body=body, headers=headers))
+
+    def open_home(self, user: str, tab: str = "home") -> BoltResponse:
+        """Open the app's Home tab (or its Messages tab), as the person would."""
+        return self.event(
+            {"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": tab}
+        )
+
+    def click_in_view(
+        self, view: dict[str, Any], label: str, user: str, value: str | None = None
+    ) -> BoltResponse:
+        """Click a button on a view the stand-in holds (an App Home): no channel and no
+        response_url, as Slack sends it. `value` picks one of several same-labelled buttons."""
+        button = find_button(view, label, value)
+        payload = {
+            "type": "block_actions",
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower()},
+            "api_app_id": "A0CHORUS",
+            "trigger_id": self.trigger_id(),
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": view,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": button["block_id"],
+                    "value": button.get("value", ""),
+                    "text": button["text"],
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.send({"payload": json.dumps(payload)})
+
     def submit(self, view: dict[str, Any], values: dict[str, Any], user: str) -> BoltResponse:
         """Submit an open modal with values by block id: strings for text, or {'option': value}."""
         state: dict[str, Any] = {}
@@ -116,6 +165,28 @@ class SlackDriver:
         }
         return self.send({"payload": json.dumps(payload)})
 
+    def type_into(self, view: dict[str, Any], block_id: str, text: str, user: str) -> BoltResponse:
+        """Type `text` into an input of an open modal that dispatches as it is typed."""
+        element = {"type": "plain_text_input", "value": text}
+        payload = {
+            "type": "block_actions",
+            "team": TEAM,
+            "user": {"id": user, "username": user.lower()},
+            "api_app_id": "A0CHORUS",
+            "trigger_id": self.trigger_id(),
+            "container": {"type": "view", "view_id": view["id"]},
+            "view": {**view, "state": {"values": {block_id: {block_id: element}}}},
+            "actions": [
+                {
+                    **element,
+                    "action_id": block_id,
+                    "block_id": block_id,
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.send({"payload": json.dumps(payload)})
+
 
 def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
     """Every button on a message: in actions blocks and as section accessories."""
@@ -129,9 +200,9 @@ def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def find_button(message: dict[str, Any], label: str) -> dict[str, Any]:
+def find_button(message: dict[str, Any], label: str, value: str | None = None) -> dict[str, Any]:
     for button in _buttons(message):
-        if button["text"]["text"] == label:
+        if button["text"]["text"] == label and value in (None, button.get("value")):
             return button
     labels = [b["text"]["text"] for b in _buttons(message)]
     raise AssertionError(f"no button “{label}” on the message; it has {labels}")

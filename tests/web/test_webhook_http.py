@@ -71,10 +71,14 @@ def stored(ws: Workspace) -> dict[str, int]:
         "webhook_deliveries": WebhookDeliveryRow,
     }
     with ws.chorus.services.sessions() as session:
-        return {
+        counts = {
             name: int(session.scalar(select(func.count()).select_from(model)) or 0)
             for name, model in tables.items()
         }
+        # Start-up records the roles chorus.toml seeds; what ingestion records is a mention's.
+        about_mentions = select(func.count()).where(EventRow.mention_id.is_not(None))
+        counts["events"] = int(session.scalar(about_mentions) or 0)
+        return counts
 
 
 NOTHING_STORED = {"mentions": 0, "customers": 0, "events": 0, "outbox": 0, "webhook_deliveries": 0}
