@@ -107,7 +107,9 @@ def serve(chorus: Chorus) -> None:
     )
     chorus.worker.start()
     scheduler.start()
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    # Close from inside the server's own loop, woken by its trigger: closing the sockets from
+    # the signal handler would pull them from under the select() it interrupted (EBADF).
+    signal.signal(signal.SIGTERM, lambda *_: server.trigger.pull_trigger(server.close))
     log.info(
         "Chorus is listening on http://%s:%s (%s mode)",
         settings.chorus_host,
