@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 from dataclasses import dataclass
+from datetime import datetime
 
 from dotenv import dotenv_values
 from slack_bolt import App
@@ -29,6 +30,7 @@ from bot.web import WebApp
 from handlers.app import build_app
 from handlers.outbox_render import outbox_renderer
 from storage.db import make_engine, make_session_factory
+from storage.delivery import outbox_depth
 
 log = logging.getLogger("chorus")
 
@@ -84,6 +86,7 @@ def build(
     app = build_app(services, client, signing, process_before_response=process_before_response)
     worker = OutboxWorker(services, client, outbox_renderer(services), channel_interval)
     services.wake_outbox = worker.wake
+    services.metrics.watch_outbox(lambda: _outbox_depth(services), services.clock)
     slack = SlackRequestHandler(app) if settings.mode == "http" else None
     hook = settings.chorus_webhook_secret
     try:
@@ -95,6 +98,11 @@ def build(
         ) from None
     sync_workspace(services)
     return Chorus(settings, services, client, app, worker, web)
+
+
+def _outbox_depth(services: Services) -> tuple[int, datetime | None]:
+    with services.sessions() as session:
+        return outbox_depth(session)
 
 
 def serve(chorus: Chorus) -> None:

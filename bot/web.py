@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -68,6 +69,8 @@ class WebApp:
             return self.slack(environ, start_response)
         if path.startswith("/r/"):
             return serve_short_link(self.services, environ, start_response)
+        if path == "/metrics" and method in ("GET", "HEAD"):
+            return self.metrics(start_response)
         if path == "/webhooks/mentions" or path.startswith("/webhooks/mentions/"):
             name = path.removeprefix("/webhooks/mentions").strip("/") or None
             status, body = (
@@ -83,6 +86,15 @@ class WebApp:
 
     def _mapping(self, name: str | None) -> WebhookMapping | None:
         return next((w for w in self.services.config.webhooks if w.name == name), None)
+
+    def metrics(self, start_response: StartResponse) -> list[bytes]:
+        """Prometheus's text format; figures of this process, the outbox's from the database."""
+        body = self.services.metrics.exposition()
+        start_response(
+            "200 OK",
+            [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(body)))],
+        )
+        return [body]
 
     def health(self) -> Reply:
         try:

@@ -21,7 +21,7 @@ from handlers import (
     spike_actions,
     submissions,
 )
-from handlers.context import event_dedupe_middleware, services_middleware
+from handlers.context import event_dedupe_middleware, services_middleware, timing_middleware
 
 SURFACES = (
     card_actions,
@@ -56,6 +56,7 @@ def build_app(
         request_verification_enabled=signing_secret is not None,
         raise_error_for_unhandled_request=False,
     )
+    app.use(timing_middleware(services))
     app.use(services_middleware(services))
     app.use(event_dedupe_middleware(services))
     for surface in SURFACES:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 
+from bot.metrics import request_kind
 from bot.services.core import Services
 from storage import delivery
 
@@ -57,3 +59,17 @@ def event_dedupe_middleware(services: Services) -> Callable[..., Any]:
         return next() if first else BoltResponse(status=200, body="")
 
     return once_per_event
+
+
+def timing_middleware(services: Services) -> Callable[..., Any]:
+    """Return a middleware that times each Slack request for the latency histogram."""
+
+    def timed(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name
+        started = time.perf_counter()
+        try:
+            return next()
+        finally:
+            elapsed = time.perf_counter() - started
+            services.metrics.handler_seconds.labels(kind=request_kind(body)).observe(elapsed)
+
+    return timed

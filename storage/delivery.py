@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,3 +86,10 @@ def remember_slack_event(session: Session, event_id: str, now: datetime) -> bool
     except IntegrityError:
         return False
     return True
+
+
+def outbox_depth(session: Session) -> tuple[int, datetime | None]:
+    """How many messages wait for Slack, and since when the oldest has waited."""
+    query = select(func.count(), func.min(OutboxRow.created_at)).where(OutboxRow.sent_at.is_(None))
+    count, oldest = session.execute(query).one()
+    return int(count), oldest

@@ -18,6 +18,7 @@ from bot.domain.errors import WorkflowError
 from bot.domain.limits import DEFAULT_LENGTHS, ReplyLengths
 from bot.domain.model import Actor, Mention, Network
 from bot.domain.workflow import Outcome
+from bot.metrics import Metrics
 from bot.profiles import Profiles
 from bot.publishing.base import Connector
 from storage import repo, roles
@@ -46,6 +47,8 @@ class Services:
     connectors: Mapping[Network, Connector] = field(default_factory=dict)
     # Where people reach this server (short links); None keeps links as written.
     public_url: str | None = None
+    # This process's Prometheus figures, served on GET /metrics.
+    metrics: Metrics = field(default_factory=Metrics)
     # Who people are (users.info, cached); without Slack, nobody has a name.
     profiles: Profiles = field(default_factory=Profiles)
     _classifier: Classifier | None = None

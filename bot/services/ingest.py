@@ -150,5 +150,6 @@ def ingest(
             return IngestResult(0, len(mentions))
         session.commit()
     if ids:
+        services.metrics.mentions.labels(via=via).inc(len(ids))
         services.wake_outbox()
     return result

@@ -156,7 +156,9 @@ class OutboxWorker:
         except (OSError, SlackRequestError) as error:
             # Refused, reset, timed out, or a file upload refused: Slack unreachable, try again.
             log.warning("Slack unreachable for outbox row %s (%s); retrying", row.id, error)
+            self.services.metrics.retries.labels(reason="unreachable").inc()
             return self._retry_later(session, row, f"unreachable: {error}", _backoff(row))
+        self.services.metrics.sent.labels(kind=row.kind).inc()
         row.sent_at = self.services.clock()
         row.ts = str(response.get("ts") or outgoing.update_ts or response.get("file_id") or "")
         row.attempts += 1
@@ -203,11 +205,15 @@ class OutboxWorker:
 
     def _failed(self, session: Session, row: OutboxRow, error: SlackApiError) -> int:
         code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+        metrics = self.services.metrics
         if error.response.status_code == 429 or code == "ratelimited":
+            metrics.rate_limited.inc()
+            metrics.retries.labels(reason="rate_limited").inc()
             delay = _retry_after(error)
             self._paced_until[row.channel] = time.monotonic() + delay
             log.warning("Slack rate-limited %s; waiting %ss as it asked", row.channel, delay)
             return self._retry_later(session, row, code, delay)
+        metrics.retries.labels(reason="token" if code in FATAL_ERRORS else "slack_error").inc()
         if code in FATAL_ERRORS:
             self.halted = code
             log.error(
