@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from bot.domain.model import State
@@ -21,50 +23,33 @@ from handlers.spike_view import render_spike
 from storage.home import HOME
 from storage.models import OutboxRow
 
+Render = Callable[[Session, Services, OutboxRow], Outgoing]
+
 
 def outbox_renderer(services: Services):  # type: ignore[no-untyped-def]
     """Return the renderer the outbox worker calls for each row."""
 
     def render(session: Session, row: OutboxRow) -> Outgoing:
-        if row.kind == "mention_card":
-            return _card(session, services, row)
-        if row.kind == "review":
-            return _review(session, services, row)
-        if row.kind == "dm":
-            review = views.load_review(session, services, _id(row.draft_id))
-            text, blocks = build_decision_dm(review, str(row.payload.get("decision", "")))
-            return Outgoing(row.channel, text, [b.to_dict() for b in blocks])
-        if row.kind == "retired_card":
-            card = views.load_card(session, services, _id(row.mention_id))
-            text, blocks = build_retired_card(card, str(row.payload["by"]), str(row.payload["to"]))
-            return Outgoing(
-                row.channel, text, [b.to_dict() for b in blocks], update_ts=str(row.payload["ts"])
-            )
-        if row.kind in ("spike_summary", "spike_update"):
-            return render_spike(session, services, row)
-        if row.kind == "reminder":
-            return _reminder(session, services, row)
-        if row.kind == "claim_reminder":
-            return render_claim_reminder(session, services, row)
-        if row.kind == "review_reminder":
-            return render_review_reminder(session, services, row)
-        if row.kind == "publish_note":
-            return _publish_note(session, services, row)
-        if row.kind == "card_update":
-            return _card_update(session, services, row)
-        if row.kind == "review_update":
-            return _review_update(session, services, row)
-        if row.kind in ("digest", "digest_chart"):
-            return render_digest_row(session, row)
-        if row.kind == HOME:
-            return render_home_row(session, services, row)
-        if row.kind in IDEA_KINDS:
-            return render_idea_row(session, services, row)
-        if row.kind == ROLE_NOTICE:
-            return render_role_notice(row)
-        raise Obsolete(f"unknown outbox kind {row.kind}")
+        renderer = RENDERERS.get(row.kind)
+        if renderer is None:
+            raise Obsolete(f"unknown outbox kind {row.kind}")
+        return renderer(session, services, row)
 
     return render
+
+
+def _decision_dm(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    review = views.load_review(session, services, _id(row.draft_id))
+    text, blocks = build_decision_dm(review, str(row.payload.get("decision", "")))
+    return Outgoing(row.channel, text, [b.to_dict() for b in blocks])
+
+
+def _retired_card(session: Session, services: Services, row: OutboxRow) -> Outgoing:
+    card = views.load_card(session, services, _id(row.mention_id))
+    text, blocks = build_retired_card(card, str(row.payload["by"]), str(row.payload["to"]))
+    return Outgoing(
+        row.channel, text, [b.to_dict() for b in blocks], update_ts=str(row.payload["ts"])
+    )
 
 
 def _id(value: int | None) -> int:
@@ -126,3 +111,25 @@ def _reminder(session: Session, services: Services, row: OutboxRow) -> Outgoing:
     return Outgoing(
         row.channel, text, [b.to_dict() for b in blocks], thread_ts=card.ts if in_thread else None
     )
+
+
+# Each outbox kind and how it becomes a Slack message at the moment it is sent.
+RENDERERS: dict[str, Render] = {
+    "mention_card": _card,
+    "review": _review,
+    "dm": _decision_dm,
+    "retired_card": _retired_card,
+    "spike_summary": render_spike,
+    "spike_update": render_spike,
+    "reminder": _reminder,
+    "claim_reminder": render_claim_reminder,
+    "review_reminder": render_review_reminder,
+    "publish_note": _publish_note,
+    "card_update": _card_update,
+    "review_update": _review_update,
+    "digest": lambda session, _, row: render_digest_row(session, row),
+    "digest_chart": lambda session, _, row: render_digest_row(session, row),
+    HOME: render_home_row,
+    **dict.fromkeys(IDEA_KINDS, render_idea_row),
+    ROLE_NOTICE: lambda _session, _services, row: render_role_notice(row),
+}
