@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from bot.services.claim_reminders import send_claim_reminders
@@ -17,6 +18,7 @@ from bot.services.reminders import send_due_reminders
 from bot.services.spikes import close_quiet_spikes
 from bot.sources.base import Source
 from bot.sources.runner import PollOutcome, poll_source
+from storage.job_lock import exclusive
 
 log = logging.getLogger("chorus.jobs")
 
@@ -51,7 +53,8 @@ def poll(name: str) -> PollOutcome | None:
         log.warning("source %s is no longer in chorus.toml; its job will be removed", name)
         return None
     try:
-        return poll_source(_bound["services"], source)
+        with _alone(f"source:{name}") as mine:
+            return poll_source(_bound["services"], source) if mine else None
     except Exception:  # noqa: BLE001 - the next run may well succeed
         log.exception("source %s: the poll could not be recorded", name)
         return None
@@ -60,7 +63,9 @@ def poll(name: str) -> PollOutcome | None:
 def every_minute(name: str) -> None:
     """Run one of the periodic jobs; a failure is logged and the next minute tries again."""
     try:
-        EVERY_MINUTE[name](_bound["services"])
+        with _alone(name) as mine:
+            if mine:
+                EVERY_MINUTE[name](_bound["services"])
     except Exception:  # noqa: BLE001 - the job stays scheduled
         log.exception("scheduled job %s failed; it runs again in a minute", name)
 
@@ -68,6 +73,14 @@ def every_minute(name: str) -> None:
 def weekly_digest() -> None:
     """Send last week's digests (each scope once a week, however often this runs)."""
     try:
-        send_weekly_digests(_bound["services"])
+        with _alone("digest:weekly") as mine:
+            if mine:
+                send_weekly_digests(_bound["services"])
     except Exception:  # noqa: BLE001 - the job stays scheduled; a rerun sends what is missing
         log.exception("the weekly digest failed; run it again with the same job")
+
+
+def _alone(job: str) -> AbstractContextManager[bool]:
+    """Run a job in one process at a time, when several share PostgreSQL."""
+    services: Services = _bound["services"]
+    return exclusive(services.sessions.kw["bind"], job)
