@@ -24,7 +24,7 @@ from bot.publishing.base import Connector
 from storage import repo, roles
 from storage.db import READ_ONLY
 from storage.mapping import to_mention
-from storage.models import MentionRow
+from storage.models import DraftRow, MentionRow
 
 T = TypeVar("T")
 
@@ -94,6 +94,14 @@ def load_mention(session: Session, mention_id: int) -> MentionRow:
     row = repo.get_mention(session, mention_id)
     if row is None:
         raise WorkflowError(f"There is no mention #{mention_id}. Check the number on its card.")
+    return row
+
+
+def load_draft(session: Session, draft_id: int) -> DraftRow:
+    """Return the draft's row, or raise a WorkflowError saying it no longer exists."""
+    row = repo.get_draft(session, draft_id)
+    if row is None:
+        raise WorkflowError("That draft no longer exists.")
     return row
 
 

@@ -16,7 +16,7 @@ from bot.domain.policy import (
 )
 from bot.domain.policy_rules import signed_by
 from bot.policy_checks import assess_reply
-from bot.services.core import Services
+from bot.services.core import Services, load_draft
 from storage import repo
 
 
@@ -59,10 +59,7 @@ def check_for_submit(services: Services, author_id: str, text: str) -> PolicyRep
 def draft_author(services: Services, draft_id: int) -> str:
     """Whose reply a draft is: an edit by the reviewer still goes out under their name."""
     with services.sessions() as session:
-        draft = repo.get_draft(session, draft_id)
-        if draft is None:
-            raise WorkflowError("That draft no longer exists.")
-        return draft.author
+        return load_draft(session, draft_id).author
 
 
 def warnings_record(report: PolicyReport) -> list[dict[str, Any]] | None:

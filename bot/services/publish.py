@@ -21,7 +21,7 @@ from bot.domain.ideas import IDEA_SOURCE
 from bot.domain.limits import NETWORK_NAMES
 from bot.domain.model import Network
 from bot.publishing.base import Connector, Failure, Published, PublishError, ReplyTarget, new_key
-from bot.services.core import Effects, Services, load_mention, run_move
+from bot.services.core import Effects, Services, load_draft, load_mention, run_move
 from bot.services.ideas import ship_if_idea
 from bot.services.workflow import finish_move, wake_if_queued
 from storage import delivery, repo
@@ -128,9 +128,7 @@ def _new_job(draft: DraftRow, mention: MentionRow, user_id: str, now: datetime) 
 
 
 def _load(session: Session, draft_id: int) -> tuple[DraftRow, MentionRow]:
-    draft_row = repo.get_draft(session, draft_id)
-    if draft_row is None:
-        raise WorkflowError("That draft no longer exists.")
+    draft_row = load_draft(session, draft_id)
     return draft_row, load_mention(session, draft_row.mention_id)
 
 

@@ -12,7 +12,7 @@ from bot.domain.model import DraftStatus, Mention
 from bot.domain.policy import PolicyReport
 from bot.publishing.base import Published
 from bot.services import policy
-from bot.services.core import Effects, Services, run_move
+from bot.services.core import Effects, Services, load_draft, load_mention, run_move
 from bot.services.publish import public_text, record_publication
 from bot.services.short_links import track_links
 from bot.services.workflow import Decide, finish_move, wake_if_queued
@@ -24,19 +24,14 @@ from storage.models import MentionRow
 
 def mention_of_draft(services: Services, draft_id: int) -> int:
     with services.sessions() as session:
-        draft = repo.get_draft(session, draft_id)
-        if draft is None:
-            raise WorkflowError("That draft no longer exists.")
-        return draft.mention_id
+        return load_draft(session, draft_id).mention_id
 
 
 def _dry_run(services: Services, draft_id: int, move: Decide) -> str:
     """Try a move on a draft without saving it; return the text it would post."""
     with services.sessions() as session:
-        draft_row = repo.get_draft(session, draft_id)
-        mention_row = repo.get_mention(session, draft_row.mention_id) if draft_row else None
-        if draft_row is None or mention_row is None:
-            raise WorkflowError("That draft no longer exists.")
+        draft_row = load_draft(session, draft_id)
+        mention_row = load_mention(session, draft_row.mention_id)
         draft = to_draft(draft_row)
         move(to_mention(mention_row), draft, services.clock())
         return draft.text_to_post

@@ -18,7 +18,7 @@ from bot.domain.model import (
     Network,
     State,
 )
-from bot.services.core import Services
+from bot.services.core import Services, load_draft
 from bot.services.engagement import engagement_of
 from bot.services.publish import connector_for
 from storage import publishing as store
@@ -167,9 +167,7 @@ class Review:
 
 
 def load_review(session: Session, services: Services, draft_id: int) -> Review:
-    row = repo.get_draft(session, draft_id)
-    if row is None:
-        raise WorkflowError("That draft no longer exists.")
+    row = load_draft(session, draft_id)
     latest = repo.latest_draft(session, row.mention_id)
     return Review(
         draft=to_draft(row),
