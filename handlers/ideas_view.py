@@ -15,7 +15,6 @@ from slack_sdk.models.blocks import (
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     SectionBlock,
     StaticSelectElement,
 )
@@ -30,7 +29,7 @@ from bot.services.ideas import Pitch, load_idea
 from bot.services.outbox import NotReady, Obsolete, Outgoing
 from handlers.ids import Action, Modal
 from handlers.ids import Block as BlockId
-from handlers.modals import field_value, metadata, modal_view
+from handlers.modals import field_value, metadata, modal_view, text_input
 from handlers.text import CONTEXT_LIMIT, SECTION_LIMIT, escape, link, truncate, user
 from storage.models import OutboxRow
 
@@ -51,13 +50,19 @@ def build_pitch_modal(
     chosen = next((o for o in options if o.value == department), None)
     networks = [Option(value=n.value, label=NETWORK_NAMES[n]) for n in Network]
     blocks: list[Block] = [
-        _input(BlockId.IDEA_TITLE, "Title", TITLE_LIMIT, placeholder="Our export, 3× faster"),
-        _input(
+        text_input(
+            BlockId.IDEA_TITLE,
+            "Title",
+            multiline=False,
+            limit=TITLE_LIMIT,
+            placeholder="Our export, 3× faster",
+        ),
+        text_input(
             BlockId.IDEA_PITCH,
             "The pitch",
-            PITCH_LIMIT,
-            initial=pitch,
             multiline=True,
+            limit=PITCH_LIMIT,
+            initial=pitch,
             placeholder="What would the post say, and why would customers care?",
         ),
         InputBlock(
@@ -74,7 +79,9 @@ def build_pitch_modal(
                 action_id=BlockId.IDEA_NETWORK, options=networks, initial_option=networks[-1]
             ),
         ),
-        _input(BlockId.IDEA_LINK, "Link (optional)", 3000, initial=link, optional=True),
+        text_input(
+            BlockId.IDEA_LINK, "Link (optional)", multiline=False, initial=link, optional=True
+        ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
@@ -85,26 +92,6 @@ def build_pitch_modal(
         ),
     ]
     return modal_view(Modal.IDEA, "Pitch a post idea", "Pitch it", blocks, {})
-
-
-def _input(
-    block: BlockId,
-    label: str,
-    limit: int,
-    *,
-    initial: str = "",
-    multiline: bool = False,
-    placeholder: str | None = None,
-    optional: bool = False,
-) -> InputBlock:
-    element = PlainTextInputElement(
-        action_id=block,
-        multiline=multiline,
-        max_length=limit,
-        initial_value=truncate(initial, limit) if initial else None,
-        placeholder=placeholder,
-    )
-    return InputBlock(block_id=block, label=label, element=element, optional=optional)
 
 
 def read_pitch(view: dict[str, Any]) -> Pitch:
@@ -118,11 +105,7 @@ def read_pitch(view: dict[str, Any]) -> Pitch:
 
 
 def build_decline_modal(idea: Idea) -> View:
-    note = InputBlock(
-        block_id=BlockId.NOTE,
-        label="Why not? The author reads this.",
-        element=PlainTextInputElement(action_id=BlockId.NOTE, multiline=True, max_length=2000),
-    )
+    note = text_input(BlockId.NOTE, "Why not? The author reads this.", multiline=True, limit=2000)
     return modal_view(Modal.DECLINE_IDEA, "Decline the idea", "Decline", [note], {"idea": idea.id})
 
 

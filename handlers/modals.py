@@ -66,11 +66,12 @@ def field_value(view: dict[str, Any], block: BlockId) -> str:
     return str(element.get("value") or "")
 
 
-def _text_input(
+def text_input(
     block: BlockId,
     label: str,
     *,
     multiline: bool,
+    limit: int = INPUT_LIMIT,
     initial: str = "",
     placeholder: str | None = None,
     hint: str | None = None,
@@ -81,8 +82,8 @@ def _text_input(
     element = PlainTextInputElement(
         action_id=block,
         multiline=multiline,
-        max_length=INPUT_LIMIT,
-        initial_value=truncate(initial, INPUT_LIMIT) if initial else None,
+        max_length=limit,
+        initial_value=truncate(initial, limit) if initial else None,
         placeholder=placeholder,
         dispatch_action_config=DispatchActionConfig(trigger_actions_on=["on_character_entered"])
         if as_typed
@@ -127,7 +128,7 @@ def build_draft_modal(
             )
         )
     blocks.append(
-        _text_input(
+        text_input(
             BlockId.REPLY,
             f"Your {thing}",
             multiline=True,
@@ -154,7 +155,7 @@ def read_reply(view: dict[str, Any]) -> str:
 
 def build_edit_approve_modal(draft_id: int, text: str, report: PolicyReport | None = None) -> View:
     blocks: list[Block] = [
-        _text_input(
+        text_input(
             BlockId.REPLY,
             "Reply as it will be posted",
             multiline=True,
@@ -179,7 +180,7 @@ def build_note_modal(callback: Modal, draft_id: int, text: str) -> View:
     blocks: list[Block] = [
         ContextBlock(elements=[MarkdownTextObject(text="The draft:")]),
         _quote(text),
-        _text_input(BlockId.NOTE, label, multiline=True, hint="The author gets this in a DM."),
+        text_input(BlockId.NOTE, label, multiline=True, hint="The author gets this in a DM."),
     ]
     return modal_view(callback, title, submit, blocks, {"draft_id": draft_id})
 
@@ -192,7 +193,7 @@ def build_mark_posted_modal(draft_id: int, text: str) -> View:
     blocks: list[Block] = [
         ContextBlock(elements=[MarkdownTextObject(text="The approved reply:")]),
         _quote(text),
-        _text_input(
+        text_input(
             BlockId.URL,
             "Live link to the reply",
             multiline=False,
@@ -217,7 +218,7 @@ def build_dismiss_modal(mention_id: int) -> View:
             label="Why does this need no reply?",
             element=StaticSelectElement(action_id=BlockId.REASON, options=options),
         ),
-        _text_input(BlockId.NOTE, "More detail", multiline=False, optional=True),
+        text_input(BlockId.NOTE, "More detail", multiline=False, optional=True),
     ]
     return modal_view(
         Modal.DISMISS, f"Dismiss #{mention_id}", "Dismiss", blocks, {"mention_id": mention_id}
