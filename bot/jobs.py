@@ -5,8 +5,9 @@ them this process's services and sources."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from bot.services.claim_reminders import send_claim_reminders
@@ -19,6 +20,7 @@ from bot.services.spikes import close_quiet_spikes
 from bot.sources.base import Source
 from bot.sources.runner import PollOutcome, poll_source
 from storage.job_lock import exclusive
+from storage.job_runs import ran_within, record_run
 
 log = logging.getLogger("chorus.jobs")
 
@@ -37,6 +39,11 @@ EVERY_MINUTE: dict[str, Callable[[Services], object]] = {
     "digest:catch-up": send_missed_digests,
 }
 
+# A run finished this recently by any process is not made again (half the interval: a
+# run that is merely late is still made).
+EVERY_MINUTE_GAP = timedelta(seconds=30)
+DIGEST_GAP = timedelta(hours=1)
+
 _bound: dict[str, Any] = {}
 
 
@@ -53,7 +60,8 @@ def poll(name: str) -> PollOutcome | None:
         log.warning("source %s is no longer in chorus.toml; its job will be removed", name)
         return None
     try:
-        with _alone(f"source:{name}") as mine:
+        gap = timedelta(minutes=source.config.every_minutes / 2)
+        with _alone(f"source:{name}", gap) as mine:
             return poll_source(_bound["services"], source) if mine else None
     except Exception:  # noqa: BLE001 - the next run may well succeed
         log.exception("source %s: the poll could not be recorded", name)
@@ -63,7 +71,7 @@ def poll(name: str) -> PollOutcome | None:
 def every_minute(name: str) -> None:
     """Run one of the periodic jobs; a failure is logged and the next minute tries again."""
     try:
-        with _alone(name) as mine:
+        with _alone(name, EVERY_MINUTE_GAP) as mine:
             if mine:
                 EVERY_MINUTE[name](_bound["services"])
     except Exception:  # noqa: BLE001 - the job stays scheduled
@@ -73,14 +81,31 @@ def every_minute(name: str) -> None:
 def weekly_digest() -> None:
     """Send last week's digests (each scope once a week, however often this runs)."""
     try:
-        with _alone("digest:weekly") as mine:
+        with _alone("digest:weekly", DIGEST_GAP) as mine:
             if mine:
                 send_weekly_digests(_bound["services"])
     except Exception:  # noqa: BLE001 - the job stays scheduled; a rerun sends what is missing
         log.exception("the weekly digest failed; run it again with the same job")
 
 
-def _alone(job: str) -> AbstractContextManager[bool]:
-    """Run a job in one process at a time, when several share PostgreSQL."""
+@contextmanager
+def _alone(job: str, gap: timedelta) -> Iterator[bool]:
+    """Run a job once, in one process, when several share PostgreSQL and its schedule.
+
+    Yields whether this process should run it: it holds the job's advisory lock and no
+    process finished the job less than `gap` ago. A run that raises is not recorded, so the
+    next wake-up tries again."""
     services: Services = _bound["services"]
-    return exclusive(services.sessions.kw["bind"], job)
+    with exclusive(services.sessions.kw["bind"], job) as locked:
+        if not locked or _ran_within(services, job, gap):
+            yield False
+            return
+        yield True
+        with services.sessions() as session:
+            record_run(session, job, services.clock())
+            session.commit()
+
+
+def _ran_within(services: Services, job: str, gap: timedelta) -> bool:
+    with services.sessions() as session:
+        return ran_within(session, job, services.clock(), gap)

@@ -3,11 +3,11 @@ Slack events already seen. Functions add and flush, never commit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,19 +34,30 @@ def due_outbox(session: Session, now: datetime, limit: int = 50) -> Sequence[Out
     return session.scalars(query).all()
 
 
-def lease_outbox(session: Session, row_id: int, seen: datetime, until: datetime) -> bool:
-    """Take an outbox row for sending, unless another worker took it first."""
-    result = session.execute(
-        update(OutboxRow)
-        .where(
-            OutboxRow.id == row_id,
-            OutboxRow.sent_at.is_(None),
-            OutboxRow.next_attempt_at == seen,
-        )
-        .values(next_attempt_at=until)
-        .execution_options(synchronize_session=False)
+def take_outbox(
+    session: Session, now: datetime, until: datetime, skip_channels: Collection[str] = ()
+) -> OutboxRow | None:
+    """Take the oldest due row for sending until `until`, or None when nothing is due.
+
+    On PostgreSQL the row is locked with FOR UPDATE SKIP LOCKED, so workers in other
+    processes pass over it instead of waiting; its next_attempt_at moves to `until`, so once
+    the caller commits nobody else takes it while Slack answers. SQLite has one writer at a
+    time (sessions begin IMMEDIATE), which gives the same guarantee.
+    """
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.sent_at.is_(None), OutboxRow.next_attempt_at <= now)
+        .order_by(OutboxRow.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    if skip_channels:
+        query = query.where(OutboxRow.channel.not_in(list(skip_channels)))
+    row = session.scalars(query).first()
+    if row is not None:
+        row.next_attempt_at = until
+        session.flush()
+    return row
 
 
 def pending_outbox(session: Session) -> Sequence[OutboxRow]:

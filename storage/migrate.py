@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+LOCK = "chorus-migrate"
 
 
 def alembic_config(url: str) -> Config:
@@ -20,4 +25,28 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at `url` to `revision` (the newest by default)."""
-    command.upgrade(alembic_config(url), revision)
+    with _one_migration_at_a_time(url):
+        command.upgrade(alembic_config(url), revision)
+
+
+@contextmanager
+def _one_migration_at_a_time(url: str) -> Iterator[None]:
+    """Several `chorus run` processes may start at once on one PostgreSQL: an advisory lock
+    lets one migrate while the others wait, then find nothing left to do. SQLite serves one
+    process."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    key = {"name": LOCK}
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), key)
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
+                connection.commit()
+    finally:
+        engine.dispose()

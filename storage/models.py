@@ -23,6 +23,7 @@ from storage.base import Base, BigId, UTCDateTime
 from storage.digest_models import DigestRow
 from storage.home_models import HomeViewRow
 from storage.ideas_models import IdeaRow
+from storage.job_runs import JobRunRow
 from storage.publishing_models import (
     FollowUpRow,
     PublicationRow,
@@ -37,6 +38,7 @@ __all__ = [
     "DigestRow",
     "HomeViewRow",
     "IdeaRow",
+    "JobRunRow",
     "UTCDateTime",
     "FollowUpRow",
     "PublicationRow",

@@ -29,11 +29,12 @@ def _check_reviewer(actor: Actor, mention: Mention, draft: Draft) -> None:
 def _review(
     move: Move, mention: Mention, draft: Draft, actor: Actor, now: datetime, **draft_changes: object
 ) -> Outcome:
-    after = advance(move, mention, now)
     if draft.mention_id != mention.id:
         raise WorkflowError("This draft belongs to another mention.")
     if draft.status is not DraftStatus.IN_REVIEW:
-        raise WorkflowError(f"Draft v{draft.version} was already reviewed by <@{draft.reviewer}>.")
+        # Said before the mention's state: the reviewer who came second learns who decided.
+        raise WorkflowError(already_reviewed(draft))
+    after = advance(move, mention, now)
     _check_reviewer(actor, mention, draft)
     reviewed = replace(draft, reviewer=actor.user_id, reviewed_at=now, **draft_changes)  # type: ignore[arg-type]
     return Outcome(move, after, mention.state, reviewed)
@@ -126,3 +127,17 @@ def _go_live(
         what = "mark it as posted" if move is Move.MARK_POSTED else "publish it"
         raise NotAllowed(f"Only the reply's author or a reviewer can {what}.")
     return Outcome(move, after, mention.state, replace(draft, status=DraftStatus.POSTED))
+
+
+DECIDED = {
+    DraftStatus.APPROVED: "approved",
+    DraftStatus.POSTED: "approved",
+    DraftStatus.CHANGES_REQUESTED: "asked for changes on",
+    DraftStatus.REJECTED: "rejected",
+}
+
+
+def already_reviewed(draft: Draft) -> str:
+    """Tell a reviewer that someone decided on this draft first, and what they decided."""
+    decided = DECIDED.get(draft.status, "reviewed")
+    return f"<@{draft.reviewer}> already {decided} draft v{draft.version}."

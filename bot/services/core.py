@@ -27,6 +27,8 @@ from storage.mapping import to_mention
 from storage.models import DraftRow, MentionRow
 
 T = TypeVar("T")
+# A move conflicting with others is re-run this many times in all (see run_move).
+MOVE_ATTEMPTS = 4
 
 
 def utcnow() -> datetime:
@@ -126,9 +128,13 @@ def run_move(
     mention_id: int,
     step: Callable[[Session, MentionRow, Mention, datetime], T],
 ) -> T:
-    """Run one workflow step in a transaction; a concurrent change makes it re-run once on
-    fresh data, where the domain then explains what the other person did."""
-    for attempt in range(2):
+    """Run one workflow step in a transaction; a concurrent change makes it re-run on fresh
+    data, where the domain then explains what the other person did.
+
+    Each conflict means someone else's transaction committed, so a few attempts always end:
+    one for the mention itself, others for rows first written by two people at once (say,
+    two newcomers' person rows)."""
+    for attempt in range(MOVE_ATTEMPTS):
         with services.sessions() as session:
             try:
                 row = load_mention(session, mention_id)
@@ -137,7 +143,7 @@ def run_move(
             except (StaleDataError, IntegrityError):
                 # Someone else moved this mention first (PostgreSQL lets both read it).
                 session.rollback()
-                if attempt:
+                if attempt == MOVE_ATTEMPTS - 1:
                     raise
                 continue
             return result

@@ -1,8 +1,10 @@
 """The outbox worker: posts queued messages to Slack, paced per channel, never losing one.
 
 Rows are rendered when sent, not when queued, so a card always shows the latest truth.
-A row is leased by moving its next_attempt_at forward with a compare-and-set, so several
-workers (one per process) never send the same row, and no lock is held while Slack answers.
+A row is taken with SELECT … FOR UPDATE SKIP LOCKED and leased by moving its next_attempt_at
+forward in the same short transaction, so several workers (one per process) never send the
+same row, and no lock is held while Slack answers. A worker that dies mid-send leaves a lease
+that runs out after a minute; the row is then sent by whoever is alive.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -112,29 +114,26 @@ class OutboxWorker:
 
     def run_pending(self) -> int:
         """Send every due row whose channel is not paced; return how many were sent."""
-        if self.halted:
-            return 0
-        with self.services.sessions() as session:
-            due = [
-                (r.id, r.channel, r.next_attempt_at)
-                for r in delivery.due_outbox(session, self.services.clock())
-            ]
         sent = 0
-        for row_id, channel, seen in due:
-            if self.halted or self._paced(channel):
-                continue
-            sent += self._send_one(row_id, seen)
+        while not self.halted and (row_id := self._take_next()) is not None:
+            sent += self._send_one(row_id)
         return sent
+
+    def _take_next(self) -> int | None:
+        """Take the next due row for this worker alone, and commit the lease at once: no
+        lock is held while Slack answers."""
+        paced = [channel for channel in self._paced_until if self._paced(channel)]
+        with self.services.sessions() as session:
+            now = self.services.clock()
+            row = delivery.take_outbox(session, now, now + LEASE, skip_channels=paced)
+            session.commit()
+            return row.id if row is not None else None
 
     def _paced(self, channel: str) -> bool:
         return time.monotonic() < self._paced_until.get(channel, 0.0)
 
-    def _send_one(self, row_id: int, seen: datetime) -> int:
+    def _send_one(self, row_id: int) -> int:
         with self.services.sessions() as session:
-            now = self.services.clock()
-            if not delivery.lease_outbox(session, row_id, seen, now + LEASE):
-                return 0
-            session.commit()
             row = session.get(OutboxRow, row_id)
             assert row is not None
             try:
@@ -142,7 +141,7 @@ class OutboxWorker:
             except NotReady:
                 return self._retry_later(session, row, "waiting for the card", 2)
             except Obsolete:
-                row.sent_at = now
+                row.sent_at = self.services.clock()
                 session.commit()
                 return 0
             return self._deliver(session, row, outgoing)

@@ -451,7 +451,7 @@ def test_a_reviewed_draft_cannot_be_reviewed_again(move: Move) -> None:
     with pytest.raises(WorkflowError) as raised:
         perform(move, mention, MANAGER, reviewed)
 
-    assert str(raised.value) == "Draft v1 was already reviewed by <@ULEA>."
+    assert str(raised.value) == "<@ULEA> already asked for changes on draft v1."
 
 
 @pytest.mark.parametrize("url", ["ftp://x", "javascript:alert(1)", "not a url", "https://", ""])

@@ -377,7 +377,7 @@ def test_approving_from_a_stale_copy_of_v1_changes_nothing(workspace: Workspace)
 
     ws.slack.click(stale_v1, "Approve", LEAD)
 
-    assert told(ws, LEAD) == f"Draft v1 was already reviewed by <@{LEAD}>."
+    assert told(ws, LEAD) == f"<@{LEAD}> already asked for changes on draft v1."
     assert state(ws) is State.IN_REVIEW
     assert draft(ws, 1).status is DraftStatus.CHANGES_REQUESTED
     assert draft(ws, 2).status is DraftStatus.IN_REVIEW

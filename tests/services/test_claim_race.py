@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from bot.domain.errors import WorkflowError
 from bot.services import review, workflow
+from bot.standin import SlackStandIn
 from storage import repo
 from tests.support.slack import message_text
-from tests.support.workspace import ANA, BEN, LEAD, MANAGER, Workspace, mention
+from tests.support.workspace import (
+    ANA,
+    BEN,
+    CONFIG_TOML,
+    LEAD,
+    MANAGER,
+    Workspace,
+    make_workspace,
+    mention,
+)
 
 PEOPLE = [f"U0STAFF{i}" for i in range(8)]
 
@@ -130,3 +142,71 @@ def test_approve_and_request_changes_at_once_record_one_decision(
         else:
             assert decision.kind == "request_changes"
             assert row.state == "claimed" and reviewed.review_note == "Add the status link"
+
+
+# -- a crowd: 50 claimers, 20 reviewers, through the real app -------------------------------
+
+CROWD = [f"U0CROWD{i:02d}" for i in range(50)]
+REVIEWERS = [f"U0REVIEW{i:02d}" for i in range(20)]
+
+
+@pytest.fixture
+def crowded(database_url: str, standin: SlackStandIn) -> Iterator[Workspace]:
+    """Support with twenty leads, so twenty people may review the same draft."""
+    leads = ", ".join(f'"{user}"' for user in REVIEWERS)
+    ws = make_workspace(database_url, standin, CONFIG_TOML.replace('"U0LEAD"', leads))
+    yield ws
+    ws.chorus.services.sessions.kw["bind"].dispose()
+
+
+def test_fifty_people_click_claim_at_once_one_wins_and_the_rest_are_told_who(
+    crowded: Workspace,
+) -> None:
+    ws = crowded
+    ws.receive(mention())
+    card = ws.card(1)
+
+    outcome = race(
+        {user: (lambda user=user: ws.slack.click(card, "Claim", user)) for user in CROWD}
+    )
+
+    assert outcome.errors == {}
+    assert {reply.status for reply in outcome.results.values()} == {200}
+    winner = claimed_by(ws, 1)
+    assert winner in CROWD
+    for loser in set(CROWD) - {winner}:
+        said = [e["text"] for e in ws.standin.ephemerals(loser)]
+        assert said == [f"<@{winner}> already claimed this just now."], (loser, said)
+    assert [e["text"] for e in ws.standin.ephemerals(winner)][0].startswith("You claimed #1.")
+    assert [e.actor for e in events_of(ws, 1, "claim")] == [winner]
+    ws.deliver()
+    assert f"Claimed by <@{winner}>" in message_text(ws.card(1))
+
+
+def test_twenty_reviewers_click_approve_at_once_one_decides_and_the_rest_are_told_who(
+    crowded: Workspace,
+) -> None:
+    ws = crowded
+    ws.receive(mention())
+    workflow.claim(ws.chorus.services, 1, ANA)
+    workflow.submit_draft(ws.chorus.services, 1, ANA, "Hi Ana! We're on it.")
+    ws.deliver()
+    review_message = ws.review_message(1)
+
+    outcome = race(
+        {
+            user: (lambda user=user: ws.slack.click(review_message, "Approve", user))
+            for user in REVIEWERS
+        }
+    )
+
+    assert outcome.errors == {}
+    [approval] = events_of(ws, 1, "approve", "edit_and_approve", "request_changes")
+    winner = approval.actor
+    assert winner in REVIEWERS
+    for loser in set(REVIEWERS) - {winner}:
+        said = [e["text"] for e in ws.standin.ephemerals(loser)]
+        assert said == [f"<@{winner}> already approved draft v1."], (loser, said)
+    with ws.chorus.services.sessions() as session:
+        draft = repo.get_draft(session, 1)
+        assert draft is not None and draft.reviewer == winner

@@ -89,7 +89,8 @@ def test_a_refresh_a_worker_has_taken_is_not_joined_and_gives_way_to_the_newer(
     [taken] = home_rows(ws)
     with services.sessions() as session:
         now = services.clock()
-        assert delivery.lease_outbox(session, taken.id, taken.next_attempt_at, now + timedelta(1))
+        leased = delivery.take_outbox(session, now, now + timedelta(1))
+        assert leased is not None and leased.id == taken.id
         session.commit()
 
     refresh_homes(services, [ANA])

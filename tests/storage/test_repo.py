@@ -245,24 +245,38 @@ def test_due_outbox_is_unsent_messages_whose_time_has_come_oldest_first(
         assert [row.id for row in delivery.due_outbox(session, NOW, limit=1)] == [first.id]
 
 
-def test_an_outbox_row_is_leased_by_one_worker_only(sessions: sessionmaker[Session]) -> None:
+def test_an_outbox_row_is_taken_by_one_worker_only(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         row = delivery.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
+        other = delivery.add_outbox(session, "mention_card", "C0SALES", NOW)
         session.commit()
-        row_id, seen = row.id, row.next_attempt_at
+        row_id, other_id = row.id, other.id
 
     until = NOW + timedelta(seconds=30)
     with sessions() as session:
-        assert delivery.lease_outbox(session, row_id, seen, until) is True
+        taken = delivery.take_outbox(session, NOW, until)
+        assert taken is not None and taken.id == row_id
         session.commit()
     with sessions() as session:
-        assert delivery.lease_outbox(session, row_id, seen, until + timedelta(seconds=1)) is False
+        second = delivery.take_outbox(session, NOW, until)
+        assert second is not None and second.id == other_id, "a taken row is passed over"
         session.commit()
-
     with sessions() as session:
+        assert delivery.take_outbox(session, NOW, until) is None
         leased = session.get(OutboxRow, row_id)
         assert leased is not None and leased.next_attempt_at == until
         assert delivery.due_outbox(session, NOW) == []
+
+
+def test_taking_passes_over_paced_channels(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session:
+        delivery.add_outbox(session, "mention_card", "C0SUPPORT", NOW)
+        sales = delivery.add_outbox(session, "mention_card", "C0SALES", NOW)
+        session.commit()
+        sales_id = sales.id
+    with sessions() as session:
+        taken = delivery.take_outbox(session, NOW, NOW, skip_channels=["C0SUPPORT"])
+        assert taken is not None and taken.id == sales_id
 
 
 # -- deduplication -----------------------------------------------------------------
