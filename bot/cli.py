@@ -9,8 +9,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot import logs
 from bot.cli_digest import add_digest_command
 from bot.config import ConfigError, WorkspaceConfig, load_config
+from bot.redaction import install_redaction, secrets_from_environment
 from bot.settings import Settings, SettingsError, load_settings, require_slack
 
 Command = Callable[[argparse.Namespace], int]
@@ -20,24 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run one chorus command; problems end in one clear line and a non-zero exit."""
     parser = _parser()
     args = parser.parse_args(argv)
-    _configure_logging()
     try:
+        logs.configure()
+        install_redaction(secrets_from_environment())
         return int(args.handler(args))
     except (SettingsError, ConfigError) as problem:
         print(f"chorus: {problem}", file=sys.stderr)
         return 2
-
-
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Alembic narrates every plugin and step at INFO; only its warnings matter to an admin.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # One line per poll comes from chorus.sources; the scheduler's and HTTP client's own
-    # per-run lines would only bury it.
-    for chatty in ("apscheduler", "httpx"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:

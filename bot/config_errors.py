@@ -17,7 +17,8 @@ def department_conflict(data: dict[str, Any], source: str, name: str) -> str | N
         if not isinstance(table, dict):
             continue
         key = table.get("key")
-        if key in first_of:
+        # A key that is not text (a list, a table) is for the validation to name, below.
+        if isinstance(key, str) and key in first_of:
             return _located(
                 name,
                 source,
@@ -25,7 +26,8 @@ def department_conflict(data: dict[str, Any], source: str, name: str) -> str | N
                 f"“{key}” is already the key of departments[{first_of[key]}]; "
                 "department keys must be unique",
             )
-        first_of[key] = index
+        if isinstance(key, str):
+            first_of[key] = index
         if table.get("default") is True and default_at is not None:
             return _located(
                 name,
@@ -52,6 +54,8 @@ def listening_conflict(data: dict[str, Any], source: str, name: str) -> str | No
         first_of: dict[object, int] = {}
         for index, table in enumerate(_tables(data, section)):
             value = table.get("name")
+            if not isinstance(value, str):
+                continue
             if value in first_of:
                 problem = (
                     f"“{value}” is already the name of {section}[{first_of[value]}]; "
@@ -72,7 +76,9 @@ def _located(name: str, source: str, loc: list[Any], problem: str) -> str:
 
 
 def describe(name: str, source: str, error: Any) -> str:
-    loc = [part for part in error["loc"] if not isinstance(part, str) or part[0].islower()]
+    # Pydantic's own model names (capitalised) are not keys of the file; "" (a key TOML
+    # allows as `"" = …`) has no first letter to look at.
+    loc = [part for part in error["loc"] if not isinstance(part, str) or part[:1].islower()]
     key = _dotted(loc)
     line = _line_of(source, loc)
     where = f"{name} line {line}" if line else name

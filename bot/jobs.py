@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from bot import logs
 from bot.services.claim_reminders import send_claim_reminders
 from bot.services.core import Services
 from bot.services.digest import send_missed_digests, send_weekly_digests
@@ -96,7 +97,7 @@ def _alone(job: str, gap: timedelta) -> Iterator[bool]:
     process finished the job less than `gap` ago. A run that raises is not recorded, so the
     next wake-up tries again."""
     services: Services = _bound["services"]
-    with exclusive(services.sessions.kw["bind"], job) as locked:
+    with logs.context(job=job), exclusive(services.sessions.kw["bind"], job) as locked:
         if not locked or _ran_within(services, job, gap):
             yield False
             return

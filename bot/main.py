@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dotenv import dotenv_values
-from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
@@ -27,7 +26,8 @@ from bot.settings import Settings, SettingsError
 from bot.sources.runner import build_sources
 from bot.sources.scheduler import SourceScheduler
 from bot.web import WebApp
-from handlers.app import build_app
+from bot.web_slack import SlackGate
+from handlers.app import ChorusApp, build_app
 from handlers.outbox_render import outbox_renderer
 from storage.db import make_engine, make_session_factory
 from storage.delivery import outbox_depth
@@ -53,7 +53,7 @@ class Chorus:
     settings: Settings
     services: Services
     client: WebClient
-    app: App
+    app: ChorusApp
     worker: OutboxWorker
     web: WebApp
 
@@ -87,7 +87,7 @@ def build(
     worker = OutboxWorker(services, client, outbox_renderer(services), channel_interval)
     services.wake_outbox = worker.wake
     services.metrics.watch_outbox(lambda: _outbox_depth(services), services.clock)
-    slack = SlackRequestHandler(app) if settings.mode == "http" else None
+    slack = SlackGate(SlackRequestHandler(app), signing) if signing is not None else None
     hook = settings.chorus_webhook_secret
     try:
         web = WebApp(services, hook.get_secret_value() if hook else None, slack)
@@ -129,10 +129,23 @@ def serve(chorus: Chorus) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        scheduler.shutdown()  # lets polls under way record what they brought in
-        if socket is not None:
-            socket.close()  # type: ignore[no-untyped-call]
-        chorus.worker.stop()
+        shut_down(chorus, socket, scheduler)
+
+
+def shut_down(
+    chorus: Chorus, socket: SocketModeHandler | None, scheduler: SourceScheduler | None
+) -> None:
+    """Stop taking work, then finish the work taken: what Slack was told we acknowledged is
+    done, and what is not yet in Slack waits in the database for the next start."""
+    log.info("Chorus is stopping: finishing the work in hand")
+    if socket is not None:  # no new events from Slack
+        socket.close()  # type: ignore[no-untyped-call]
+    if scheduler is not None:
+        scheduler.shutdown()  # polls and jobs under way record what they did
+    chorus.app.finish_listeners()  # clicks acknowledged but still at work complete
+    chorus.worker.stop()  # the message being sent is recorded; the next ones wait
+    waiting, _ = _outbox_depth(chorus.services)
+    log.info("Chorus stopped; %d message(s) wait in the outbox for the next start", waiting)
 
 
 def _secrets() -> dict[str, str]:

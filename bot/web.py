@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from bot import logs
 from bot.listening_config import WebhookMapping
 from bot.services.core import Services
 from bot.services.ingest import FieldError, InvalidMentions, ingest, parse_mentions
@@ -64,6 +65,14 @@ class WebApp:
         self.slack = slack
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/webhooks/"):
+            # Every line a delivery logs names it: the sender's id for it, and our own.
+            with logs.context(request=logs.request_id(), webhook=environ.get("HTTP_WEBHOOK_ID")):
+                return self._route(environ, _logged(environ, start_response))
+        return self._route(environ, start_response)
+
+    def _route(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if path == "/slack/events" and self.slack is not None:
             return self.slack(environ, start_response)
@@ -162,6 +171,17 @@ class WebApp:
         except (WebhookVerificationError, ValueError, binascii.Error) as error:
             return 401, {"error": f"signature rejected: {error}"}
         return Signed(body, headers["webhook-id"])
+
+
+def _logged(environ: dict[str, Any], start_response: StartResponse) -> StartResponse:
+    """Log each webhook delivery's answer: an admin sees a listening tool being refused."""
+
+    def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        level = logging.WARNING if status[:1] in ("4", "5") else logging.INFO
+        log.log(level, "%s %s answered %s", environ["REQUEST_METHOD"], environ["PATH_INFO"], status)
+        return start_response(status, headers, *exc_info)
+
+    return start
 
 
 def _unknown_reply(field: str) -> dict[str, str]:

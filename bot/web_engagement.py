@@ -66,7 +66,9 @@ def _item(value: Any, where: str, errors: list[FieldError]) -> Item | None:
     before = len(errors)
     for name in sorted(set(value) - KNOWN):
         errors.append(
-            FieldError(where + name, f"is not a known field; use {', '.join(sorted(KNOWN))}")
+            FieldError(
+                where + _shown(name), f"is not a known field; use {', '.join(sorted(KNOWN))}"
+            )
         )
     locator = _locator(value, where, errors)
     numbers = {name: _count(value.get(name), where + name, errors) for name in REPORTED}
@@ -127,7 +129,7 @@ def _follow_up(value: Any, field: str, errors: list[FieldError]) -> FollowUp | N
     unknown = sorted(set(value) - FOLLOW_UP_KNOWN)
     for name in unknown:
         known = ", ".join(sorted(FOLLOW_UP_KNOWN))
-        errors.append(FieldError(f"{field}.{name}", f"is not a known field; use {known}"))
+        errors.append(FieldError(f"{field}.{_shown(name)}", f"is not a known field; use {known}"))
     if unknown:
         return None
     text = value.get("text")
@@ -166,3 +168,8 @@ def _is_link(value: Any) -> TypeGuard[str]:
         and is_http_url(value)
         and not any(ord(c) < 32 or ord(c) == 127 for c in value.strip())
     )
+
+
+def _shown(name: str) -> str:
+    """A field's name in an error: an empty one (JSON allows `"": 1`) shown as "" to be seen."""
+    return name or '""'

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 
+from bot import logs
 from bot.metrics import request_kind
 from bot.services.core import Services
 from storage import delivery
@@ -61,15 +61,37 @@ def event_dedupe_middleware(services: Services) -> Callable[..., Any]:
     return once_per_event
 
 
-def timing_middleware(services: Services) -> Callable[..., Any]:
-    """Return a middleware that times each Slack request for the latency histogram."""
+def request_fields(body: dict[str, Any]) -> dict[str, str | None]:
+    """What a Slack request is and who sent it, for its log lines (ids only: never a token,
+    a response_url or what anyone wrote)."""
+    return {
+        "request": logs.request_id(),
+        "kind": request_kind(body),
+        "action": _what(body),
+        "user": _who(body),
+        "channel": channel_of(body) or body.get("channel_id"),
+    }
 
-    def timed(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name
-        started = time.perf_counter()
-        try:
-            return next()
-        finally:
-            elapsed = time.perf_counter() - started
-            services.metrics.handler_seconds.labels(kind=request_kind(body)).observe(elapsed)
 
-    return timed
+def _what(body: dict[str, Any]) -> str | None:
+    """The command, action, view or event the request is about."""
+    if "command" in body:
+        return str(body["command"])
+    actions = body.get("actions") or []
+    if actions and isinstance(actions[0], dict):
+        return str(actions[0].get("action_id"))
+    view = body.get("view") or {}
+    if isinstance(view, dict) and view.get("callback_id"):
+        return str(view["callback_id"])
+    event = body.get("event") or {}
+    return str(event.get("type")) if isinstance(event, dict) and event.get("type") else None
+
+
+def _who(body: dict[str, Any]) -> str | None:
+    if "user_id" in body:
+        return str(body["user_id"])
+    user = body.get("user")
+    if isinstance(user, dict) and user.get("id"):
+        return str(user["id"])
+    event = body.get("event") or {}
+    return str(event["user"]) if isinstance(event, dict) and event.get("user") else None

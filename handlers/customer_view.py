@@ -28,8 +28,10 @@ def build_customer_history(
 ) -> tuple[str, list[dict[str, Any]]]:
     """Return the ephemeral reply for /chorus customer."""
     if not histories:
+        # The words typed after /chorus customer come back in mrkdwn: escaped, like a handle.
         return (
-            f"No customer “{truncate(handle, 60)}” yet. Try the handle as it appears on a card.",
+            f"No customer “{escape(truncate(handle, 60))}” yet. Try the handle as it appears "
+            "on a card.",
             [],
         )
     blocks: list[Block] = []
@@ -43,7 +45,7 @@ def build_customer_history(
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     total = sum(len(h.stories) for h in histories)
     noun = "mention" if total == 1 else "mentions"
-    return f"{handle}: {total} {noun}", [b.to_dict() for b in blocks[:50]]
+    return f"{escape(handle)}: {total} {noun}", [b.to_dict() for b in blocks[:50]]
 
 
 def _heading(history: History) -> str:

@@ -6,11 +6,12 @@ import logging
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.services import views
 from bot.services.core import Effects, Services
 from bot.services.home_refresh import refresh_after
+from bot.services.repairs import repair_card_later, repair_review_later
 from handlers.cards import build_card
 from handlers.reviews import build_review
 
@@ -40,7 +41,8 @@ def refresh_card(services: Services, client: WebClient, mention_id: int) -> None
     if not (card.channel and card.ts):
         return
     text, blocks = build_card(card, services.clock())
-    _update(client, card.channel, card.ts, text, [b.to_dict() for b in blocks])
+    if not _update(client, card.channel, card.ts, text, [b.to_dict() for b in blocks]):
+        repair_card_later(services, mention_id, card.channel)
 
 
 def refresh_review(services: Services, client: WebClient, draft_id: int) -> None:
@@ -48,19 +50,19 @@ def refresh_review(services: Services, client: WebClient, draft_id: int) -> None
     if not (review.channel and review.ts):
         return
     text, blocks = build_review(review)
-    _update(client, review.channel, review.ts, text, [b.to_dict() for b in blocks])
+    if not _update(client, review.channel, review.ts, text, [b.to_dict() for b in blocks]):
+        repair_review_later(services, draft_id, review.channel)
 
 
 def _update(
     client: WebClient, channel: str, ts: str, text: str, blocks: list[dict[str, object]]
-) -> None:
+) -> bool:
+    """Update the message in place; False when Slack refused or never answered."""
     try:
         client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-    except SlackApiError as error:
-        # The database already holds the truth; the next render of this message fixes it.
-        log.warning(
-            "chat.update of %s/%s failed (%s); the next change re-renders it",
-            channel,
-            ts,
-            error.response.get("error"),
-        )
+    except (SlackApiError, OSError, SlackRequestError) as error:
+        # The database already holds the truth: the outbox re-renders the message later.
+        why = error.response.get("error") if isinstance(error, SlackApiError) else error
+        log.warning("chat.update of %s/%s failed (%s); it is repaired later", channel, ts, why)
+        return False
+    return True

@@ -38,6 +38,7 @@ FIELD_BLOCKS = {
     "title": BlockId.IDEA_TITLE,
     "pitch": BlockId.IDEA_PITCH,
     "department": BlockId.DEPARTMENT,
+    "network": BlockId.IDEA_NETWORK,
     "link": BlockId.IDEA_LINK,
 }
 
@@ -126,7 +127,8 @@ def build_idea_card(idea: Idea, department: Department | None) -> tuple[str, lis
         ContextBlock(elements=[MarkdownTextObject(text=truncate(about, CONTEXT_LIMIT))]),
         _standing(idea),
     ]
-    return truncate(f"Post idea: {idea.title}", 300), blocks
+    # The fallback text is read as mrkdwn in notifications: a title must not ping anyone.
+    return escape(truncate(f"Post idea: {idea.title}", 300)), blocks
 
 
 def _standing(idea: Idea) -> Block:
@@ -160,7 +162,7 @@ def build_idea_note(idea: Idea) -> tuple[str, list[Block]]:
             f"Thank you for pitching “{title}”. {user(idea.decided_by)} decided not to go "
             f"ahead: “{escape(idea.decline_reason or '')}”. Keep the ideas coming!"
         )
-        return truncate(f"Your idea “{idea.title}” was declined", 300), [_section(said)]
+        return escape(truncate(f"Your idea “{idea.title}” was declined", 300)), [_section(said)]
     said = (
         f":tada: {user(idea.decided_by)} approved your idea “{title}”. Its card is in your "
         f"department's channel as #{idea.mention_id}: write the post there, and it goes to "
@@ -170,7 +172,7 @@ def build_idea_note(idea: Idea) -> tuple[str, list[Block]]:
         text="Draft post", action_id=Action.DRAFT, value=str(idea.mention_id), style="primary"
     )
     blocks: list[Block] = [_section(said), ActionsBlock(elements=[draft])]
-    return truncate(f"Your idea “{idea.title}” was approved", 300), blocks
+    return escape(truncate(f"Your idea “{idea.title}” was approved", 300)), blocks
 
 
 def _section(text: str) -> SectionBlock:

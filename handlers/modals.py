@@ -119,14 +119,10 @@ def build_draft_modal(
     ]
     thing, things = ("post", "posts") if form.is_post else ("reply", "replies")
     if form.note:
-        note = truncate(escape(form.note), SECTION_LIMIT - 40)
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f":leftwards_arrow_with_hook: Reviewer's note: “{note}”"
-                )
-            )
-        )
+        said = ":leftwards_arrow_with_hook: Reviewer's note: “"
+        # The note may be as long as its own input (3000): cut it to leave room for the words.
+        note = truncate(escape(form.note), SECTION_LIMIT - len(said) - 1)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{said}{note}”")))
     blocks.append(
         text_input(
             BlockId.REPLY,

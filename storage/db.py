@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.postgres_text import register_text_without_nul
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine for `url`, with the pragmas SQLite needs to be a good citizen."""
@@ -17,7 +19,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.driver == "psycopg":
+        event.listen(engine, "connect", _postgres_text_without_nul)
+    return engine
+
+
+def _postgres_text_without_nul(dbapi_connection: Any, _record: Any) -> None:
+    # PostgreSQL text cannot hold NUL (SQLite can): a post, a handle or a typed word with one
+    # would fail its whole request. Drop the character on the way in, as every string goes.
+    register_text_without_nul(dbapi_connection)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

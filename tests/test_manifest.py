@@ -43,6 +43,9 @@ SCOPES_BY_METHOD: dict[str, frozenset[str]] = {
     "views.publish": frozenset(),
     "conversations.open": frozenset({"im:write"}),
     "conversations.info": frozenset({"channels:read"}),
+    # Reading a department channel (public or private) for a post whose answer was lost.
+    "conversations.history": frozenset({"channels:history", "groups:history"}),
+    "conversations.replies": frozenset({"channels:history", "groups:history"}),
     "users.info": frozenset({"users:read"}),
     "auth.test": frozenset(),
     # slack_sdk's files_upload_v2: files.getUploadURLExternal, then files.completeUploadExternal.

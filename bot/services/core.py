@@ -91,9 +91,13 @@ class Effects:
     queued: bool = False
 
 
+LARGEST_ID = 2**63 - 1  # a BIGINT, in PostgreSQL as in SQLite
+
+
 def load_mention(session: Session, mention_id: int) -> MentionRow:
     """Return the mention's row, or raise a WorkflowError saying it does not exist."""
-    row = repo.get_mention(session, mention_id)
+    # A number typed after /claim can be beyond any id the database holds (or can even read).
+    row = repo.get_mention(session, mention_id) if 0 < mention_id <= LARGEST_ID else None
     if row is None:
         raise WorkflowError(f"There is no mention #{mention_id}. Check the number on its card.")
     return row

@@ -56,6 +56,8 @@ def pitch_idea(services: Services, user_id: str, pitch: Pitch) -> Effects:
     problems = check_pitch(pitch.title, pitch.pitch, pitch.link)
     if services.config.department(pitch.department_key) is None:
         problems["department"] = "Choose one of the departments in the list."
+    if pitch.network not in {n.value for n in Network}:
+        problems["network"] = "Choose one of the networks in the list."
     if problems:
         raise PitchProblems(problems)
     channel = services.config.ideas_home()

@@ -22,7 +22,14 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot import logs
 from bot.services.core import Services
+from bot.services.outbox_recovery import (
+    find_earlier_post,
+    mark_maybe_posted,
+    may_have_posted,
+    post_metadata,
+)
 from bot.services.spike_summary import remember_spike_summary
 from storage import delivery
 from storage.digest import remember_digest
@@ -115,7 +122,9 @@ class OutboxWorker:
     def run_pending(self) -> int:
         """Send every due row whose channel is not paced; return how many were sent."""
         sent = 0
-        while not self.halted and (row_id := self._take_next()) is not None:
+        # A stop lets the message in hand be sent and recorded; the rest wait for the next
+        # start (or another process), safe in the database.
+        while not self.halted and not self._stop.is_set() and (row_id := self._take_next()):
             sent += self._send_one(row_id)
         return sent
 
@@ -133,7 +142,7 @@ class OutboxWorker:
         return time.monotonic() < self._paced_until.get(channel, 0.0)
 
     def _send_one(self, row_id: int) -> int:
-        with self.services.sessions() as session:
+        with logs.context(outbox=row_id), self.services.sessions() as session:
             row = session.get(OutboxRow, row_id)
             assert row is not None
             try:
@@ -149,13 +158,15 @@ class OutboxWorker:
     def _deliver(self, session: Session, row: OutboxRow, outgoing: Outgoing) -> int:
         self._paced_until[outgoing.channel] = time.monotonic() + self.channel_interval
         try:
-            response = self._call(outgoing)
+            response = self._call(outgoing, row)
         except SlackApiError as error:
             return self._failed(session, row, error)
         except (OSError, SlackRequestError) as error:
             # Refused, reset, timed out, or a file upload refused: Slack unreachable, try again.
             log.warning("Slack unreachable for outbox row %s (%s); retrying", row.id, error)
             self.services.metrics.retries.labels(reason="unreachable").inc()
+            if not (outgoing.upload or outgoing.view is not None or outgoing.update_ts):
+                mark_maybe_posted(row)  # a timeout or a dropped answer: it may have landed
             return self._retry_later(session, row, f"unreachable: {error}", _backoff(row))
         self.services.metrics.sent.labels(kind=row.kind).inc()
         row.sent_at = self.services.clock()
@@ -166,7 +177,7 @@ class OutboxWorker:
         session.commit()
         return 1
 
-    def _call(self, outgoing: Outgoing) -> Any:
+    def _call(self, outgoing: Outgoing, row: OutboxRow) -> Any:
         if outgoing.upload:
             return self._upload(outgoing, outgoing.upload)
         if outgoing.view is not None:
@@ -178,6 +189,20 @@ class OutboxWorker:
                 text=outgoing.text,
                 blocks=outgoing.blocks,
             )
+        return self._post(outgoing, row.id, look_first=may_have_posted(row))
+
+    def _post(self, outgoing: Outgoing, row_id: int, look_first: bool) -> Any:
+        """Post a new message, unless an earlier attempt whose answer was lost posted it:
+        then bring that message up to date instead of posting a second one."""
+        found = look_first and find_earlier_post(
+            self.client, outgoing.channel, outgoing.thread_ts, row_id
+        )
+        if found:
+            log.info("Outbox row %s was posted before its answer was lost; updating it", row_id)
+            self.client.chat_update(
+                channel=found["channel"], ts=found["ts"], text=outgoing.text, blocks=outgoing.blocks
+            )
+            return found
         return self.client.chat_postMessage(
             channel=outgoing.channel,
             text=outgoing.text,
@@ -185,6 +210,7 @@ class OutboxWorker:
             thread_ts=outgoing.thread_ts,
             unfurl_links=False,
             unfurl_media=False,
+            metadata=post_metadata(row_id),
         )
 
     def _upload(self, outgoing: Outgoing, upload: Upload) -> dict[str, Any]:

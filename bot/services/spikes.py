@@ -49,8 +49,10 @@ def queue_cards(
     by_channel: dict[str, list[MentionRow]] = {}
     for row in rows:
         by_channel.setdefault(channels[row.department_key or ""], []).append(row)
-    for channel, group in by_channel.items():
-        _place(session, channel, group, config, now)
+    # Channel by channel in one order: each channel's spike row is locked until commit, and
+    # two batches reaching for the same spikes in opposite orders would deadlock (PostgreSQL).
+    for channel in sorted(by_channel):
+        _place(session, channel, by_channel[channel], config, now)
 
 
 def card_or_hold(

@@ -4,11 +4,13 @@ Each method takes the workspace and the decoded arguments and returns the respon
 without "ok"; it raises `SlackError` for an {"ok": false, "error": ...} answer.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.standin.files import FILE_METHODS
-from bot.standin.state import APP_ID, BOT_ID, Call, Failure, Json, SlackError, Workspace, dm_channel
+from bot.standin.reading import HISTORY_METHODS, wire_message
+from bot.standin.state import BOT_ID, Call, Failure, Json, SlackError, Workspace, dm_channel
 
 WORKSPACE_URL = "https://chorus-test.slack.com/"
 CREATED = 1_700_000_000
@@ -62,27 +64,6 @@ def _content(args: Json) -> Json:
     return fields
 
 
-def _wire_message(ws: Workspace, message: Json) -> Json:
-    """A stored message as Slack returns it inside "message"."""
-    wire: Json = {
-        "type": "message",
-        "text": message["text"],
-        "user": message["user"],
-        "bot_id": BOT_ID,
-        "app_id": APP_ID,
-        "team": ws.team_id,
-        "ts": message["ts"],
-        "blocks": message["blocks"],
-    }
-    if message["attachments"]:
-        wire["attachments"] = message["attachments"]
-    if message["thread_ts"]:
-        wire["thread_ts"] = message["thread_ts"]
-    if message["edited"]:
-        wire["edited"] = {"user": message["user"], "ts": message["ts"]}
-    return wire
-
-
 def auth_test(ws: Workspace, args: Json) -> Json:
     return {
         "url": WORKSPACE_URL,
@@ -103,7 +84,7 @@ def chat_post_message(ws: Workspace, args: Json) -> Json:
     return {
         "channel": message["channel"],
         "ts": message["ts"],
-        "message": _wire_message(ws, message),
+        "message": wire_message(ws, message),
     }
 
 
@@ -115,7 +96,7 @@ def chat_update(ws: Workspace, args: Json) -> Json:
         "channel": message["channel"],
         "ts": message["ts"],
         "text": message["text"],
-        "message": _wire_message(ws, message),
+        "message": wire_message(ws, message),
     }
 
 
@@ -240,6 +221,7 @@ METHODS: dict[str, Method] = {
     "conversations.open": conversations_open,
     "conversations.info": conversations_info,
     **FILE_METHODS,
+    **HISTORY_METHODS,
 }
 
 
@@ -260,10 +242,21 @@ def _scripted(ws: Workspace, method: str, args: Json, token: str | None) -> Repl
 
 
 def call_api(ws: Workspace, method: str, args: Json, token: str | None) -> Reply:
-    """Record one Web API call and answer it."""
+    """Record one Web API call and answer it (late, when a delay is scripted)."""
+    reply = _answer(ws, method, args, token)
+    delay = ws.take_delay(method)
+    if delay > 0:
+        time.sleep(delay)  # the work is done; only the answer is late, as a timeout meets it
+    return reply
+
+
+def _answer(ws: Workspace, method: str, args: Json, token: str | None) -> Reply:
     scripted = _scripted(ws, method, args, token)
     if scripted is not None:
         return scripted
+    outage = ws.outage()
+    if outage is not None:
+        return failure_reply(outage)
     handler = METHODS.get(method)
     if handler is None:
         return Reply(200, {"ok": False, "error": "unknown_method"})

@@ -1,6 +1,6 @@
 """The stand-in's shared vocabulary: ids, recorded calls, scripted failures, errors."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 APP_ID = "A0CHORUS"
@@ -26,6 +26,9 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str | None
+    # When it arrived, by the stand-in's clock (time.time unless a test gave it another);
+    # not compared, so a test can still write down the call it expects.
+    at: float = field(default=0.0, compare=False)
 
 
 @dataclass
@@ -35,6 +38,15 @@ class Failure:
     error: str
     retry_after: int | None
     status: int
+    remaining: int
+
+
+@dataclass
+class Delay:
+    """A scripted slow answer: the next `remaining` calls to one method are carried out, then
+    answered only after `seconds` (as Slack may do the work and answer too late)."""
+
+    seconds: float
     remaining: int
 
 

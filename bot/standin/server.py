@@ -15,8 +15,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from bot.standin.decoding import BadRequest, decode_args, maybe_json
 from bot.standin.methods import Reply, call_api, call_response_url, call_upload, file_download
+from bot.standin.scripting import Scripting
 from bot.standin.socket_mode import OPEN_METHOD, SocketModeServer, open_connection
-from bot.standin.state import Call, Failure, Json, Workspace
+from bot.standin.state import Json, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
             logger.debug("Slack stand-in client went away before the answer")
 
 
-class SlackStandIn:
+class SlackStandIn(Scripting):
     """The Slack Web API, served from memory on a free local port."""
 
     def __init__(
@@ -203,40 +204,9 @@ class SlackStandIn:
         """The base URL for `WebClient(base_url=...)`; ends with "/api/"."""
         return f"{self.base}/api/"
 
-    # -- transcript and scripted failures ------------------------------------
-
-    @property
-    def calls(self) -> list[Call]:
-        """A snapshot of every call received, in order."""
-        return self._workspace.calls()
-
-    def calls_to(self, method: str) -> list[Call]:
-        return [call for call in self.calls if call.method == method]
-
-    def methods(self) -> list[str]:
-        return [call.method for call in self.calls]
-
-    def fail(
-        self,
-        method: str,
-        error: str,
-        *,
-        retry_after: int | None = None,
-        status: int = 200,
-        times: int = 1,
-    ) -> None:
-        """Make the next `times` calls to `method` fail with `error`.
-
-        "ratelimited" answers HTTP 429 with Retry-After (default 1); otherwise the answer
-        is HTTP `status` with {"ok": false, "error": error}.
-        """
-        if times < 1:
-            raise ValueError("times must be at least 1")
-        failure = Failure(error=error, retry_after=retry_after, status=status, remaining=times)
-        self._workspace.add_failure(method, failure)
-
     def reset(self) -> None:
-        """Clear calls, messages, ephemerals, views, files and failures (users stay)."""
+        """Clear calls, messages, ephemerals, views, files, failures, delays and any outage,
+        and stamp calls by time.time again (users stay)."""
         self._workspace.reset()
 
     # -- Socket Mode -----------------------------------------------------------

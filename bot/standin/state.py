@@ -6,6 +6,8 @@ threads and the test thread never see each other's half-made changes.
 
 import copy
 import threading
+import time
+from collections.abc import Callable
 
 from bot.standin.files import FilesMixin
 from bot.standin.records import (
@@ -14,6 +16,7 @@ from bot.standin.records import (
     MAX_VIEW_STACK,
     TS_EPOCH,
     Call,
+    Delay,
     Failure,
     Json,
     SlackError,
@@ -27,6 +30,7 @@ __all__ = [
     "MAX_VIEW_STACK",
     "TS_EPOCH",
     "Call",
+    "Delay",
     "Failure",
     "Json",
     "SlackError",
@@ -49,6 +53,7 @@ class Workspace(ViewsMixin, FilesMixin):
         self._view_serial = 0
         self._file_serial = 0
         self._file_base = ""
+        self.clock: Callable[[], float] = time.time
         self._clear()
         self.add_user(bot_user_id, "chorus", "Chorus", is_bot=True)
 
@@ -59,17 +64,20 @@ class Workspace(ViewsMixin, FilesMixin):
         self._modals: list[Json] = []
         self._homes: dict[str, Json] = {}
         self._failures: dict[str, list[Failure]] = {}
+        self._delays: dict[str, list[Delay]] = {}
+        self._outage: Failure | None = None
         self._files: dict[str, Json] = {}
 
     def reset(self) -> None:
         """Forget calls, messages, ephemerals, views, files and failures (users stay)."""
         with self._lock:
             self._clear()
+            self.clock = time.time
 
     # -- transcript and failures -------------------------------------------------
 
     def record(self, call: Call) -> None:
-        kept = Call(method=call.method, args=copy.deepcopy(call.args), token=call.token)
+        kept = Call(call.method, copy.deepcopy(call.args), call.token, at=self.clock())
         with self._lock:
             self._calls.append(kept)
 
@@ -92,6 +100,31 @@ class Workspace(ViewsMixin, FilesMixin):
             if failure.remaining <= 0:
                 queue.pop(0)
             return copy.copy(failure)
+
+    def set_outage(self, failure: Failure | None) -> None:
+        with self._lock:
+            self._outage = failure
+
+    def outage(self) -> Failure | None:
+        """The answer every Web API call gets while Slack is "down", if it is."""
+        with self._lock:
+            return copy.copy(self._outage)
+
+    def add_delay(self, method: str, delay: Delay) -> None:
+        with self._lock:
+            self._delays.setdefault(method, []).append(delay)
+
+    def take_delay(self, method: str) -> float:
+        """How long to hold the answer to this call to `method` (0: answer at once)."""
+        with self._lock:
+            queue = self._delays.get(method, [])
+            if not queue:
+                return 0.0
+            delay = queue[0]
+            delay.remaining -= 1
+            if delay.remaining <= 0:
+                queue.pop(0)
+            return delay.seconds
 
     # -- ids -------------------------------------------------------------------
 

@@ -246,7 +246,7 @@ def test_a_stale_click_on_the_home_is_answered_on_the_refreshed_home(
     ws.deliver()
 
     text = message_text(home(ws, LEAD))
-    assert text.startswith(":point_right: There is no draft in review for this mention")
+    assert text.startswith(f":point_right: <@{MANAGER}> already approved draft v1.")
     assert "No draft is waiting for you" in text
     assert ws.standin.messages(f"D{LEAD}") == [], "answered on the Home, not in a DM"
 

@@ -18,9 +18,10 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from bot.config import parse_config
-from bot.main import Chorus, _start_socket_mode, build
+from bot.main import Chorus, _start_socket_mode, build, shut_down
 from bot.standin import SlackStandIn
 from handlers.commands import CHORUS_HELP
+from storage import repo
 from tests.support.slack import TEAM, SlackDriver, find_button, message_text, signed_headers
 from tests.support.workspace import ANA, CONFIG_TOML, Workspace, make_settings, mention
 from tests.support.wsgi import call_wsgi
@@ -191,3 +192,27 @@ def test_an_envelope_nobody_acks_gives_none(standin: SlackStandIn) -> None:
         assert standin.socket_connected(timeout=5)
         assert standin.send_envelope("events_api", {"type": "event_callback"}, timeout=0.2) is None
     assert standin.calls_to("socket_mode.ack") == []
+
+
+# -- a graceful stop --------------------------------------------------------------------------
+
+
+def test_a_graceful_stop_finishes_an_acknowledged_click_then_disconnects(
+    socket_chorus: Chorus, standin: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = _start_socket_mode(socket_chorus)
+    assert standin.socket_connected(timeout=5)
+    ws = Workspace(socket_chorus, standin, SlackDriver(socket_chorus.app, standin))
+    ws.receive(mention())
+    socket_chorus.worker.start()
+
+    ack = standin.send_envelope("interactive", click_payload(standin, ws.card(1), "Claim", ANA))
+    assert ack is not None, "the click was acknowledged"
+    with caplog.at_level("INFO", logger="chorus"):
+        shut_down(socket_chorus, handler, None)  # at once: the listener may still be at work
+
+    with socket_chorus.services.sessions() as session:
+        row = repo.get_mention(session, 1)
+        assert row is not None and row.claimed_by == ANA, "the acknowledged claim was done"
+    assert not standin.socket_connected(timeout=0.5), "the WebSocket is closed"
+    assert "Chorus stopped; " in caplog.text and "wait in the outbox" in caplog.text
