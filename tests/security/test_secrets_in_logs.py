@@ -61,15 +61,17 @@ def captured() -> Iterator[io.StringIO]:
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
     root = logging.getLogger()
     levels = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
-    root_level = root.level
-    root.addHandler(handler)
+    root_level, others = root.level, root.handlers[:]
+    # Alone on the root: a handler another test left there (with its own filters) must not
+    # change what this one sees.
+    root.handlers = [handler]
     root.setLevel(logging.DEBUG)
     for name in levels:
         logging.getLogger(name).setLevel(logging.DEBUG)
     try:
         yield stream
     finally:
-        root.removeHandler(handler)
+        root.handlers = others
         root.setLevel(root_level)
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)

@@ -240,10 +240,11 @@ def test_one_rate_limited_channel_does_not_hold_up_the_others(any_workspace: Wor
     ws, standin = any_workspace, any_workspace.standin
     standin.fail("chat.postMessage", "ratelimited", retry_after=1)
 
+    # A batch's cards are queued channel by channel, in channel order: General's goes first.
     ws.receive(mention("1", text=SUPPORT), mention("2", text=SALES), mention("3", text=GENERAL))
 
-    assert cards_in(ws, "C0SUPPORT") == []
-    assert len(cards_in(ws, "C0SALES")) == 1 and len(cards_in(ws, "C0GENERAL")) == 1
+    assert cards_in(ws, "C0GENERAL") == []
+    assert len(cards_in(ws, "C0SALES")) == 1 and len(cards_in(ws, "C0SUPPORT")) == 1
     assert [r.last_error for r in outbox(ws)] == ["ratelimited", None, None]
 
     time.sleep(1.1)
@@ -273,7 +274,8 @@ def test_a_busy_channel_is_paced_while_other_channels_are_served(
 
     assert len(cards_in(ws, "C0SUPPORT")) == 1, "one card a second in a channel"
     assert len(cards_in(ws, "C0SALES")) == 1, "another channel is not held up"
-    assert [r.sent_at is not None for r in outbox(ws)] == [True, False, True]
+    # Queued channel by channel: Sales's card, then Support's two.
+    assert [r.sent_at is not None for r in outbox(ws)] == [True, True, False]
 
     time.sleep(1.1)
     assert ws.deliver() == 1
