@@ -148,7 +148,9 @@ def measure(
     total = warmup + 2 * rounds
     items = claim_plan.mentions_for(total)
     ingest_over_http(chorus.port, items)
-    wait_for(lambda: cards_posted(engine) >= len(items), "every card posted")
+    # The outbox posts about a card a second to each of the 21 channels.
+    posting = SETTLE_TIMEOUT + len(items) / 5
+    wait_for(lambda: cards_posted(engine) >= len(items), "every card posted", posting)
     pools = load_pools(engine, claim_plan.workspace_toml())
     plan = claim_plan.plan_rounds(pools, total, standin.base)
     say(f"{label}: {len(items)} cards in Slack; {warmup} warm-up rounds, then {rounds} per pace")
