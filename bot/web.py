@@ -157,7 +157,7 @@ class WebApp:
             return 503, {
                 "error": "webhooks are off: set CHORUS_WEBHOOK_SECRET (whsec_…) to accept them"
             }
-        body = _read_body(environ, MAX_WEBHOOK_BYTES)
+        body = read_body(environ, MAX_WEBHOOK_BYTES)
         if body is None:
             return 413, {
                 "error": f"body larger than {MAX_WEBHOOK_BYTES} bytes; send smaller batches"
@@ -220,7 +220,7 @@ def _mention_items(body: bytes) -> tuple[list[Any], str, list[FieldError]]:
     return [], "", [FieldError("body", 'must be a mention object or {"mentions": [...]}')]
 
 
-def _read_body(environ: dict[str, Any], limit: int) -> bytes | None:
+def read_body(environ: dict[str, Any], limit: int) -> bytes | None:
     """Read the request body, or return None when it is larger than `limit`."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.web import read_body
+
 log = logging.getLogger("chorus.web")
 
 MAX_SLACK_BYTES = 2 * 1024 * 1024
@@ -42,7 +44,7 @@ class SlackGate:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
             return _answer(start_response, 405, "use POST")
-        body = _read(environ)
+        body = read_body(environ, MAX_SLACK_BYTES)
         if body is None:
             return _answer(start_response, 413, f"body larger than {MAX_SLACK_BYTES} bytes")
         if _is_ssl_check(body):
@@ -98,19 +100,6 @@ def _not_an_object(text: str, what: str) -> str | None:
     except (ValueError, RecursionError):
         return f"{what} is not valid JSON"
     return None if isinstance(value, dict) else f"{what} is not a JSON object"
-
-
-def _read(environ: dict[str, Any]) -> bytes | None:
-    """The request body, or None when it is larger than MAX_SLACK_BYTES."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > MAX_SLACK_BYTES:
-        return None
-    stream = environ["wsgi.input"]
-    body: bytes = stream.read(length) if length else stream.read(MAX_SLACK_BYTES + 1)
-    return None if len(body) > MAX_SLACK_BYTES else body
 
 
 REASONS = {

@@ -23,9 +23,21 @@ def exclusive(engine: Engine, job: str) -> Iterator[bool]:
     if engine.dialect.name != "postgresql":
         yield True
         return
-    key = {"name": NAMESPACE + job}
+    with advisory_lock(engine, NAMESPACE + job, wait=False) as mine:
+        yield mine
+
+
+@contextmanager
+def advisory_lock(engine: Engine, name: str, *, wait: bool) -> Iterator[bool]:
+    """A PostgreSQL session-level advisory lock named `name`, held while the block runs.
+
+    With `wait`, block until it is free; without, yield False at once when another session
+    holds it."""
+    take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
+    key = {"name": name}
     with engine.connect() as connection:
-        mine = bool(connection.scalar(text("SELECT pg_try_advisory_lock(hashtext(:name))"), key))
+        got = connection.scalar(text(f"SELECT {take}(hashtext(:name))"), key)
+        mine = wait or bool(got)
         connection.commit()  # the lock belongs to the session, not to this transaction
         try:
             yield mine

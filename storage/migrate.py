@@ -8,8 +8,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
+
+from storage.job_lock import advisory_lock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOCK = "chorus-migrate"
@@ -38,15 +40,8 @@ def _one_migration_at_a_time(url: str) -> Iterator[None]:
         yield
         return
     engine = create_engine(url, poolclass=NullPool)
-    key = {"name": LOCK}
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), key)
-            connection.commit()
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), key)
-                connection.commit()
+        with advisory_lock(engine, LOCK, wait=True):
+            yield
     finally:
         engine.dispose()
