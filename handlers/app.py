@@ -6,7 +6,7 @@ import time
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import logs
@@ -29,6 +29,7 @@ from handlers import (
     submissions,
 )
 from handlers.context import event_dedupe_middleware, request_fields, services_middleware
+from handlers.door import DoorAck, UsageCheck, answer_at_door
 
 SURFACES = (
     card_actions,
@@ -55,7 +56,7 @@ def build_app(
     process_before_response: bool = False,
 ) -> ChorusApp:
     """Create the Bolt app with every listener registered and services in the context."""
-    executor = ContextExecutor(max_workers=10, thread_name_prefix="chorus-listener")
+    executor = ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="chorus-listener")
     app = ChorusApp(
         services,
         client=client,
@@ -74,6 +75,13 @@ def build_app(
     return app
 
 
+LISTENER_THREADS = int(__import__("os").environ.get("XPOOL", "10"))  # TEMP
+
+# Bolt's own answers when it stops a request before any listener: the door's answer must
+# not hide them.
+REFUSALS = frozenset({401, 403, 404})
+
+
 class ChorusApp(App):
     """Bolt's App, with each request timed for the latency histogram and its log lines
     tagged with what it is and who sent it.
@@ -81,12 +89,19 @@ class ChorusApp(App):
     Bolt runs global middleware one after another (`next()` only says "go on"), so no
     middleware can wrap the listener; `dispatch`, which HTTP and Socket Mode both call, can.
     It returns once the request is acknowledged, so the time measured is what Slack waits.
+    Clicks and slash commands with a door are acknowledged here, before their work is
+    queued (`handlers/door.py`).
     """
 
     def __init__(self, services: Services, *, listener_executor: Executor, **kwargs: Any) -> None:
         super().__init__(listener_executor=listener_executor, **kwargs)
         self.services = services
         self.executor = listener_executor
+        self.doors: dict[str, UsageCheck] = {}
+
+    def door(self, command: str, check: UsageCheck) -> None:
+        """Acknowledge `command` at the door: `check` names the usage to show, or None."""
+        self.doors[command] = check
 
     def finish_listeners(self) -> None:
         """Wait for listeners already running (acknowledged, still at work) to finish."""
@@ -97,8 +112,26 @@ class ChorusApp(App):
         started = time.perf_counter()
         with logs.context(**request_fields(body)):
             try:
-                return super().dispatch(req)
+                at_door = self._answer_at_door(req)
+                answer = super().dispatch(req)
+                return answer if at_door is None or answer.status in REFUSALS else at_door
             finally:
                 elapsed = time.perf_counter() - started
                 kind = request_kind(body)
                 self.services.metrics.handler_seconds.labels(kind=kind).observe(elapsed)
+
+    def _answer_at_door(self, req: BoltRequest) -> BoltResponse | None:
+        """Acknowledge at the door (`handlers/door.py`); returns the answer Slack gets."""
+        # With process_before_response the listener runs before the answer anyway.
+        if self.process_before_response:
+            return None
+        answer = answer_at_door(req.body, self.doors, self.services)
+        if answer is None:
+            return None
+        # Bolt sees the request acknowledged and returns without waiting for the listener
+        # to get a thread. Slack gets a response object of our own: Bolt's runner shares
+        # its response with the listener's thread, which sets 500 on it when the listener
+        # raises, perhaps before this thread has sent it.
+        req.context["ack"] = DoorAck()  # type: ignore[no-untyped-call]
+        req.context.ack(**answer)
+        return Ack()(**answer)  # type: ignore[no-untyped-call]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
@@ -17,6 +17,9 @@ from handlers.effects import apply_effects
 from handlers.ids import Command
 from handlers.modals import build_draft_modal
 from handlers.text import truncate
+
+if TYPE_CHECKING:  # handlers.app registers this module
+    from handlers.app import ChorusApp
 
 CLAIM_USAGE = (
     "*/claim* — take a mention to answer it.\n"
@@ -64,18 +67,60 @@ def parse_id(word: str) -> int | None:
 
 
 def usage(ack: Ack, usage: str, word: str) -> None:
+    ack(response_type="ephemeral", text=usage_text(usage, word))
+
+
+def usage_text(usage: str, word: str) -> str:
     prefix = "" if word in ("", "help") else f"I don't know “{truncate(word, 40)}”. "
-    ack(response_type="ephemeral", text=prefix + usage)
+    return prefix + usage
+
+
+def command_word(command: dict[str, Any]) -> str:
+    return str(command.get("text", "")).strip().lower()
+
+
+# Each command's door (`handlers/door.py`): its usage for a word it doesn't know, else None.
+# They read only the command's text and the configuration, so the acknowledgement is
+# decided before the work is queued; the handlers below ask the same question again.
+
+
+def claim_door(services: Services, command: dict[str, Any]) -> str | None:
+    word = command_word(command)
+    if word in ("", "next") or parse_id(word) is not None:
+        return None
+    return usage_text(CLAIM_USAGE, word)
+
+
+def draft_door(services: Services, command: dict[str, Any]) -> str | None:
+    word = command_word(command)
+    if not word or parse_id(word) is not None:
+        return None
+    return usage_text(DRAFT_USAGE, word)
+
+
+def mentions_door(services: Services, command: dict[str, Any]) -> str | None:
+    word = command_word(command)
+    keys = [d.key for d in services.config.department_list()]
+    if word != "help" and word in ("", "open", "mine", *keys):
+        return None
+    return usage_text(MENTIONS_USAGE.format(keys=", ".join(keys)), word)
+
+
+def refused_at_door(ack: Ack, problem: str | None) -> bool:
+    """Acknowledge: with the usage when the door found a problem (then True), else empty."""
+    if problem is None:
+        ack()
+        return False
+    ack(response_type="ephemeral", text=problem)
+    return True
 
 
 def handle_claim_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    word = command.get("text", "").strip().lower()
-    mention_id = parse_id(word)
-    if word not in ("", "next") and mention_id is None:
-        return usage(ack, CLAIM_USAGE, word)
-    ack()
+    if refused_at_door(ack, claim_door(services_of(context), command)):
+        return
+    mention_id = parse_id(command_word(command))
     services, user = services_of(context), command["user_id"]
     if mention_id is None:
         effects = workflow.claim_next(services, user, command.get("channel_id"))
@@ -87,11 +132,9 @@ def handle_claim_command(
 def handle_draft_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    word = command.get("text", "").strip().lower()
-    mention_id = parse_id(word)
-    if word and mention_id is None:
-        return usage(ack, DRAFT_USAGE, word)
-    ack()
+    if refused_at_door(ack, draft_door(services_of(context), command)):
+        return
+    mention_id = parse_id(command_word(command))
     services, user = services_of(context), command["user_id"]
     if mention_id is None:
         mention_id = workflow.latest_claim(services, user)
@@ -105,12 +148,9 @@ def handle_mentions_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond
 ) -> None:
     services = services_of(context)
-    word = command.get("text", "").strip().lower()
-    keys = [d.key for d in services.config.department_list()]
-    if word == "help" or word not in ("", "open", "mine", *keys):
-        return usage(ack, MENTIONS_USAGE.format(keys=", ".join(keys)), word)
-    ack()
-    text, blocks = build_mention_list(services, word, command["user_id"])
+    if refused_at_door(ack, mentions_door(services, command)):
+        return
+    text, blocks = build_mention_list(services, command_word(command), command["user_id"])
     respond(text=text, blocks=blocks, response_type="ephemeral")
 
 
@@ -131,7 +171,10 @@ def build_mention_list(
     return f"{title} ({total})", [b.to_dict() for b in blocks]
 
 
-def register(app: App) -> None:
+def register(app: ChorusApp) -> None:
+    app.door(Command.CLAIM, claim_door)
     app.command(Command.CLAIM)(handle_claim_command)
+    app.door(Command.DRAFT, draft_door)
     app.command(Command.DRAFT)(handle_draft_command)
+    app.door(Command.MENTIONS, mentions_door)
     app.command(Command.MENTIONS)(handle_mentions_command)

@@ -40,13 +40,19 @@ def explain(error: Exception) -> str:
 
 
 def handle_error(
-    error: Exception, body: dict[str, Any], context: BoltContext, client: WebClient
+    error: Exception,
+    body: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    response: BoltResponse | None,
 ) -> BoltResponse | None:
     tell(body, context, client, explain(error))
     if isinstance(error, WorkflowError):
-        # A refused move is a normal answer, already acknowledged: Slack should see 200.
         log.info("refused for %s: %s", context.user_id, error)
-        return BoltResponse(status=200, body="")
+        # A refused move is a normal answer: Slack should see 200. Bolt passes no response
+        # once the request is acknowledged (the listener runs after the answer was sent),
+        # and then refuses a returned one.
+        return BoltResponse(status=200, body="") if response is not None else None
     log.error(
         "listener failed (type=%s user=%s channel=%s)",
         body.get("type"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -60,9 +61,17 @@ class Services:
         change in Slack, and another Chorus process may have changed them)."""
         if session is not None:
             return roles.load_actor(session, user_id)
-        with self.sessions() as own:
-            own.connection(execution_options={READ_ONLY: True})
+        with self.reading() as own:
             return roles.load_actor(own, user_id)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads. On SQLite it begins without the write lock, so reads
+        (a card re-rendered, a Home, a list) do not queue behind people's changes, nor hold
+        them up; PostgreSQL never locks for reads."""
+        with self.sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
+            yield session
 
     @property
     def weights(self) -> ScoreWeights:

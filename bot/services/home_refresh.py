@@ -23,7 +23,7 @@ def refresh_after(services: Services, effects: Effects) -> int:
     """Queue a Home refresh for each person the use case's changes concern; return how many."""
     if not (effects.cards or effects.reviews):
         return 0
-    with services.sessions() as session:
+    with services.reading() as session:
         mentions = set(effects.cards) | store.mentions_of_drafts(session, effects.reviews)
         people, reviewed = store.touched_by_moves(session, mentions)
         if reviewed:
@@ -33,26 +33,25 @@ def refresh_after(services: Services, effects: Effects) -> int:
                 if grant.role is Role.MANAGER
                 or (grant.role is Role.LEAD and grant.department_key in reviewed)
             }
-        opened = store.opened_homes(session, people)
-        now = services.clock()
-        for user_id in sorted(opened):
-            store.queue_home(session, user_id, now)
-        session.commit()
-    if opened:
-        services.wake_outbox()
-    return len(opened)
+    # Most people never open their Home: then nothing is written, and no write lock taken.
+    return refresh_homes(services, people)
 
 
 def refresh_homes(services: Services, user_ids: Iterable[str]) -> int:
     """Queue a refresh of these people's Homes (those who opened theirs); return how many.
 
     For use cases whose changes are not about mentions (post ideas, roles)."""
-    with services.sessions() as session:
-        opened = store.opened_homes(session, user_ids)
-        for user_id in sorted(opened):
-            store.queue_home(session, user_id, services.clock())
-        session.commit()
+    wanted = set(user_ids)
+    if not wanted:
+        return 0
+    with services.reading() as session:
+        opened = store.opened_homes(session, wanted)
     if opened:
+        with services.sessions() as session:
+            now = services.clock()
+            for user_id in sorted(opened):
+                store.queue_home(session, user_id, now)
+            session.commit()
         services.wake_outbox()
     return len(opened)
 

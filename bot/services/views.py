@@ -138,7 +138,7 @@ def _customer(session: Session, row: MentionRow) -> Customer | None:
 
 
 def card(services: Services, mention_id: int) -> Card:
-    with services.sessions() as session:
+    with services.reading() as session:
         return load_card(session, services, mention_id)
 
 
@@ -197,7 +197,7 @@ def _publishing(
 
 
 def review(services: Services, draft_id: int) -> Review:
-    with services.sessions() as session:
+    with services.reading() as session:
         return load_review(session, services, draft_id)
 
 
@@ -218,7 +218,7 @@ def mention_list(services: Services, scope: str, user_id: str) -> tuple[str, lis
         if dept is None:
             raise WorkflowError(f"“{scope}” is not mine, open or a department key.")
         title, department = f"Open mentions in {dept.name}", dept.key
-    with services.sessions() as session:
+    with services.reading() as session:
         rows = repo.list_mentions(
             session,
             open_states,

@@ -52,7 +52,7 @@ def claim_next(services: Services, user_id: str, channel: str | None) -> Effects
     department = next(
         (d.key for d in services.config.department_list() if d.channel == channel), None
     )
-    with services.sessions() as session:
+    with services.reading() as session:
         waiting = repo.list_mentions(
             session, [State.ROUTED.value], department_key=department, limit=1
         )
@@ -111,7 +111,7 @@ def start_draft(services: Services, mention_id: int, user_id: str) -> tuple[Draf
 
 def draft_form(services: Services, mention_id: int, writer: str | None = None) -> DraftForm:
     """What the draft modal shows; with the writer, their disclosure line ends the text."""
-    with services.sessions() as session:
+    with services.reading() as session:
         row = repo.get_mention(session, mention_id)
         assert row is not None
         last = repo.latest_draft(session, mention_id)
