@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -115,6 +116,15 @@ def _outbox_depth(services: Services) -> tuple[int, datetime | None]:
 SWITCH_INTERVAL = 0.001
 
 
+def _freeze_start_up_objects() -> None:
+    # About 140,000 objects (modules, Bolt's listeners, SQLAlchemy's mappers) live as long
+    # as the process. Python's full garbage collection walks them all, every so often, with
+    # every thread stopped: 90 ms, and an acknowledgement caught behind it waits as long.
+    # Frozen, they are never walked again; a full collection then takes about a millisecond.
+    gc.collect()
+    gc.freeze()
+
+
 def serve(chorus: Chorus) -> None:
     """Serve HTTP (and Socket Mode when configured) until interrupted."""
     settings = chorus.settings
@@ -124,6 +134,7 @@ def serve(chorus: Chorus) -> None:
     server = create_server(
         chorus.web, host=settings.chorus_host, port=settings.chorus_port, threads=8, ident="chorus"
     )
+    _freeze_start_up_objects()
     chorus.worker.start()
     scheduler.start()
     # Close from inside the server's own loop, woken by its trigger: closing the sockets from
