@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
@@ -116,6 +117,23 @@ def _outbox_depth(services: Services) -> tuple[int, datetime | None]:
 SWITCH_INTERVAL = 0.001
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+
+
+def _fewer_malloc_arenas() -> None:
+    # glibc gives a thread that meets contention a heap ("arena") of its own, up to 8 per
+    # core, and memory freed in one arena is not reused by another. Chorus runs ~20 threads,
+    # but one at a time (the interpreter lock), so two arenas serve as well and keep ~14 MB
+    # less. An operator's MALLOC_ARENA_MAX wins; other C libraries have no such setting.
+    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(M_ARENA_MAX, 2)
+
+
 def _freeze_start_up_objects() -> None:
     # About 140,000 objects (modules, Bolt's listeners, SQLAlchemy's mappers) live as long
     # as the process. Python's full garbage collection walks them all, every so often, with
@@ -128,6 +146,7 @@ def _freeze_start_up_objects() -> None:
 def serve(chorus: Chorus) -> None:
     """Serve HTTP (and Socket Mode when configured) until interrupted."""
     settings = chorus.settings
+    _fewer_malloc_arenas()
     sys.setswitchinterval(SWITCH_INTERVAL)
     socket = _start_socket_mode(chorus) if settings.mode == "socket" else None
     scheduler = SourceScheduler(chorus.services, build_sources(chorus.services.config, _secrets()))

@@ -24,6 +24,14 @@ from sqlalchemy.orm import Session
 
 from bot import logs
 from bot.services.core import Services
+from bot.services.outbox_failures import (
+    ADMIN_ERRORS,
+    FATAL_ERRORS,
+    backoff,
+    error_code,
+    is_rate_limited,
+    retry_after,
+)
 from bot.services.outbox_recovery import (
     find_earlier_post,
     mark_maybe_posted,
@@ -39,8 +47,6 @@ from storage.models import DraftRow, MentionRow, OutboxRow
 log = logging.getLogger("chorus.outbox")
 
 LEASE = timedelta(seconds=60)
-FATAL_ERRORS = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed"})
-ADMIN_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,7 @@ class OutboxWorker:
             self.services.metrics.retries.labels(reason="unreachable").inc()
             if not (outgoing.upload or outgoing.view is not None or outgoing.update_ts):
                 mark_maybe_posted(row)  # a timeout or a dropped answer: it may have landed
-            return self._retry_later(session, row, f"unreachable: {error}", _backoff(row))
+            return self._retry_later(session, row, f"unreachable: {error}", backoff(row.attempts))
         self.services.metrics.sent.labels(kind=row.kind).inc()
         row.sent_at = self.services.clock()
         row.ts = str(response.get("ts") or outgoing.update_ts or response.get("file_id") or "")
@@ -229,12 +235,12 @@ class OutboxWorker:
         return {"ts": "", "channel": outgoing.channel, "file_id": shared.get("id")}
 
     def _failed(self, session: Session, row: OutboxRow, error: SlackApiError) -> int:
-        code = str(error.response.get("error") or f"HTTP {error.response.status_code}")
+        code = error_code(error)
         metrics = self.services.metrics
-        if error.response.status_code == 429 or code == "ratelimited":
+        if is_rate_limited(error):
             metrics.rate_limited.inc()
             metrics.retries.labels(reason="rate_limited").inc()
-            delay = _retry_after(error)
+            delay = retry_after(error)
             self._paced_until[row.channel] = time.monotonic() + delay
             log.warning("Slack rate-limited %s; waiting %ss as it asked", row.channel, delay)
             return self._retry_later(session, row, code, delay)
@@ -256,7 +262,7 @@ class OutboxWorker:
             )
         else:
             log.warning("Slack failed on outbox row %s (%s); retrying", row.id, code)
-        return self._retry_later(session, row, code, _backoff(row))
+        return self._retry_later(session, row, code, backoff(row.attempts))
 
     def _retry_later(self, session: Session, row: OutboxRow, why: str, seconds: float) -> int:
         row.attempts += 1
@@ -264,20 +270,6 @@ class OutboxWorker:
         row.next_attempt_at = self.services.clock() + timedelta(seconds=seconds)
         session.commit()
         return 0
-
-
-def _backoff(row: OutboxRow) -> float:
-    """Seconds before the next try: 2, 4, 8 … up to five minutes."""
-    return float(min(2 ** (row.attempts + 1), 300))
-
-
-def _retry_after(error: SlackApiError) -> float:
-    headers = error.response.headers or {}
-    value = headers.get("Retry-After") or headers.get("retry-after")
-    try:
-        return max(1.0, float(str(value[0] if isinstance(value, list) else value)))
-    except (TypeError, ValueError):
-        return 1.0
 
 
 def _remember_message(session: Session, row: OutboxRow, channel: str) -> None:

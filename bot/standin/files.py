@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
+from bot.standin.args import text_arg
 from bot.standin.records import TS_EPOCH, Json, SlackError
 
 MAX_ALT_TXT = 1000
@@ -140,16 +141,8 @@ class FilesMixin:
             return copy.deepcopy(found)
 
 
-def _arg(args: Json, key: str) -> str | None:
-    """A scalar argument as a non-empty string, or None."""
-    value = args.get(key)
-    if value is None or isinstance(value, dict | list):
-        return None
-    return str(value) or None
-
-
 def _length(args: Json) -> int:
-    raw = _arg(args, "length")
+    raw = text_arg(args, "length")
     try:
         length = int(raw) if raw is not None else 0
     except ValueError as error:
@@ -162,11 +155,11 @@ def _length(args: Json) -> int:
 
 
 def files_get_upload_url_external(ws: FilesMixin, args: Json) -> Json:
-    filename = _arg(args, "filename")
+    filename = text_arg(args, "filename")
     if filename is None:
         raise SlackError("invalid_arguments")
     length = _length(args)
-    alt_txt = _arg(args, "alt_txt")
+    alt_txt = text_arg(args, "alt_txt")
     if alt_txt is not None and len(alt_txt) > MAX_ALT_TXT:
         raise SlackError("alt_txt_too_large")
     return ws.new_upload(filename, length, alt_txt)
@@ -182,14 +175,14 @@ def _titles(args: Json) -> list[tuple[str, str | None]]:
             raise SlackError("invalid_arguments") from error
     if not isinstance(raw, list) or not raw:
         raise SlackError("invalid_arguments")
-    if not all(isinstance(item, dict) and _arg(item, "id") for item in raw):
+    if not all(isinstance(item, dict) and text_arg(item, "id") for item in raw):
         raise SlackError("invalid_arguments")
-    return [(str(item["id"]), _arg(item, "title")) for item in raw]
+    return [(str(item["id"]), text_arg(item, "title")) for item in raw]
 
 
 def _channels(args: Json) -> list[str]:
     """`channel_id` and the comma-separated `channels`, in order, without repeats."""
-    named = [_arg(args, "channel_id"), *(_arg(args, "channels") or "").split(",")]
+    named = [text_arg(args, "channel_id"), *(text_arg(args, "channels") or "").split(",")]
     channels = list(dict.fromkeys(c.strip() for c in named if c and c.strip()))
     if len(channels) > MAX_CHANNELS:
         raise SlackError("channels_limit_exceeded")
@@ -199,11 +192,11 @@ def _channels(args: Json) -> list[str]:
 def files_complete_upload_external(ws: FilesMixin, args: Json) -> Json:
     titles = _titles(args)
     channels = _channels(args)
-    thread_ts = _arg(args, "thread_ts")
+    thread_ts = text_arg(args, "thread_ts")
     if thread_ts is not None and len(channels) != 1:
         # Slack: "make sure to provide only one channel when using thread_ts"
         raise SlackError("invalid_arguments")
-    comment = _arg(args, "initial_comment")
+    comment = text_arg(args, "initial_comment")
     return {"files": ws.complete_uploads(titles, channels, thread_ts, comment)}
 
 

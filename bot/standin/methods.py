@@ -8,9 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.standin.args import required_arg, text_arg
 from bot.standin.files import FILE_METHODS
 from bot.standin.reading import HISTORY_METHODS, wire_message
 from bot.standin.state import BOT_ID, Call, Failure, Json, SlackError, Workspace, dm_channel
+from bot.standin.view_methods import VIEW_METHODS
 
 WORKSPACE_URL = "https://chorus-test.slack.com/"
 CREATED = 1_700_000_000
@@ -28,29 +30,6 @@ class Reply:
     raw: bytes | None = None
 
 
-def _text(args: Json, key: str) -> str | None:
-    """A scalar argument as a non-empty string, or None."""
-    value = args.get(key)
-    if value is None or isinstance(value, dict | list):
-        return None
-    text = str(value)
-    return text or None
-
-
-def _required(args: Json, key: str, error: str) -> str:
-    value = _text(args, key)
-    if value is None:
-        raise SlackError(error)
-    return value
-
-
-def _view_arg(args: Json) -> Json:
-    view = args.get("view")
-    if not isinstance(view, dict):
-        raise SlackError("invalid_arguments")
-    return view
-
-
 def _content(args: Json) -> Json:
     """The message fields of a post or update, validated as Slack does."""
     if "blocks" in args and not isinstance(args["blocks"], list):
@@ -59,7 +38,7 @@ def _content(args: Json) -> Json:
         raise SlackError("invalid_attachments")
     keys = ("text", "blocks", "attachments", "metadata")
     fields = {key: args[key] for key in keys if key in args}
-    if not (_text(args, "text") or fields.get("blocks") or fields.get("attachments")):
+    if not (text_arg(args, "text") or fields.get("blocks") or fields.get("attachments")):
         raise SlackError("no_text")
     return fields
 
@@ -77,9 +56,9 @@ def auth_test(ws: Workspace, args: Json) -> Json:
 
 
 def chat_post_message(ws: Workspace, args: Json) -> Json:
-    channel = _required(args, "channel", "channel_not_found")
+    channel = required_arg(args, "channel", "channel_not_found")
     fields = _content(args)
-    thread_ts = _text(args, "thread_ts")
+    thread_ts = text_arg(args, "thread_ts")
     message = ws.post_message(channel, {**fields, "thread_ts": thread_ts})
     return {
         "channel": message["channel"],
@@ -89,8 +68,8 @@ def chat_post_message(ws: Workspace, args: Json) -> Json:
 
 
 def chat_update(ws: Workspace, args: Json) -> Json:
-    channel = _required(args, "channel", "channel_not_found")
-    ts = _required(args, "ts", "message_not_found")
+    channel = required_arg(args, "channel", "channel_not_found")
+    ts = required_arg(args, "ts", "message_not_found")
     message = ws.update_message(channel, ts, _content(args))
     return {
         "channel": message["channel"],
@@ -101,8 +80,8 @@ def chat_update(ws: Workspace, args: Json) -> Json:
 
 
 def chat_post_ephemeral(ws: Workspace, args: Json) -> Json:
-    channel = dm_channel(_required(args, "channel", "channel_not_found"))
-    user = _required(args, "user", "user_not_in_channel")
+    channel = dm_channel(required_arg(args, "channel", "channel_not_found"))
+    user = required_arg(args, "user", "user_not_in_channel")
     fields = _content(args)
     ts = ws.next_ts()
     ws.add_ephemeral(
@@ -112,7 +91,7 @@ def chat_post_ephemeral(ws: Workspace, args: Json) -> Json:
             "user": user,
             "text": fields.get("text") or "",
             "blocks": fields.get("blocks") or [],
-            "thread_ts": _text(args, "thread_ts"),
+            "thread_ts": text_arg(args, "thread_ts"),
             "message_ts": ts,
         }
     )
@@ -120,15 +99,15 @@ def chat_post_ephemeral(ws: Workspace, args: Json) -> Json:
 
 
 def chat_delete(ws: Workspace, args: Json) -> Json:
-    channel = _required(args, "channel", "channel_not_found")
-    ts = _required(args, "ts", "message_not_found")
+    channel = required_arg(args, "channel", "channel_not_found")
+    ts = required_arg(args, "ts", "message_not_found")
     ws.delete_message(channel, ts)
     return {"channel": dm_channel(channel), "ts": ts}
 
 
 def chat_get_permalink(ws: Workspace, args: Json) -> Json:
-    channel = dm_channel(_required(args, "channel", "channel_not_found"))
-    ts = _required(args, "message_ts", "message_not_found")
+    channel = dm_channel(required_arg(args, "channel", "channel_not_found"))
+    ts = required_arg(args, "message_ts", "message_not_found")
     link = f"{WORKSPACE_URL}archives/{channel}/p{ts.replace('.', '')}"
     message = ws.find_message(channel, ts)
     if message is not None and message["thread_ts"]:
@@ -136,51 +115,22 @@ def chat_get_permalink(ws: Workspace, args: Json) -> Json:
     return {"channel": channel, "permalink": link}
 
 
-def _need_trigger(args: Json) -> None:
-    if not (_text(args, "trigger_id") or _text(args, "interactivity_pointer")):
-        raise SlackError("invalid_arguments")
-
-
-def views_open(ws: Workspace, args: Json) -> Json:
-    _need_trigger(args)
-    return {"view": ws.open_view(_view_arg(args))}
-
-
-def views_push(ws: Workspace, args: Json) -> Json:
-    _need_trigger(args)
-    return {"view": ws.push_view(_view_arg(args))}
-
-
-def views_update(ws: Workspace, args: Json) -> Json:
-    view = _view_arg(args)
-    view_id, external_id = _text(args, "view_id"), _text(args, "external_id")
-    if view_id is None and external_id is None:
-        raise SlackError("invalid_arguments")
-    return {"view": ws.update_view(view, view_id, external_id, _text(args, "hash"))}
-
-
-def views_publish(ws: Workspace, args: Json) -> Json:
-    user_id = _required(args, "user_id", "invalid_arguments")
-    view = _view_arg(args)
-    return {"view": ws.publish_home(user_id, view, _text(args, "hash"))}
-
-
 def users_info(ws: Workspace, args: Json) -> Json:
-    return {"user": ws.user(_required(args, "user", "user_not_found"))}
+    return {"user": ws.user(required_arg(args, "user", "user_not_found"))}
 
 
 def conversations_open(ws: Workspace, args: Json) -> Json:
-    channel = _text(args, "channel")
+    channel = text_arg(args, "channel")
     if channel is not None:
         return {"channel": {"id": channel}}
-    users = [u.strip() for u in _required(args, "users", "users_list_not_supplied").split(",")]
+    users = [u.strip() for u in required_arg(args, "users", "users_list_not_supplied").split(",")]
     if len(users) == 1:
         return {"channel": {"id": dm_channel(users[0])}}
     return {"channel": {"id": "G" + "".join(sorted(users))}}
 
 
 def conversations_info(ws: Workspace, args: Json) -> Json:
-    channel = dm_channel(_required(args, "channel", "channel_not_found"))
+    channel = dm_channel(required_arg(args, "channel", "channel_not_found"))
     if channel.startswith("D"):
         im = {"id": channel, "created": CREATED, "is_im": True, "is_org_shared": False}
         return {"channel": {**im, "user": channel[1:], "is_user_deleted": False}}
@@ -213,10 +163,7 @@ METHODS: dict[str, Method] = {
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.delete": chat_delete,
     "chat.getPermalink": chat_get_permalink,
-    "views.open": views_open,
-    "views.push": views_push,
-    "views.update": views_update,
-    "views.publish": views_publish,
+    **VIEW_METHODS,
     "users.info": users_info,
     "conversations.open": conversations_open,
     "conversations.info": conversations_info,
@@ -274,7 +221,7 @@ def _respond(ws: Workspace, key: str, body: Json) -> None:
         return
     channel, user = ws.responder(key)
     blocks = body.get("blocks") if isinstance(body.get("blocks"), list) else []
-    text = _text(body, "text") or ""
+    text = text_arg(body, "text") or ""
     if body.get("response_type") == "in_channel":
         if channel is not None:
             ws.post_message(channel, {"text": text, "blocks": blocks})
