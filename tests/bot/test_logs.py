@@ -13,18 +13,14 @@ from pathlib import Path
 import pytest
 
 from bot import logs
-from bot.config import parse_config
-from bot.main import build
 from bot.settings import SettingsError
 from bot.standin import SlackStandIn
 from tests.support.processes import start_chorus, wait_for
-from tests.support.slack import SlackDriver
 from tests.support.workspace import (
     ANA,
     BEN,
     CONFIG_TOML,
     Workspace,
-    make_settings,
     make_workspace,
     mention,
     sign_webhook,
@@ -62,14 +58,9 @@ def captured() -> Iterator[Captured]:
 @pytest.fixture
 def acking_first(sqlite_url: str, standin: SlackStandIn) -> Iterator[Workspace]:
     """Chorus as it serves HTTP: Bolt acknowledges, then runs the listener in its pool."""
-    chorus = build(
-        make_settings(sqlite_url, standin),
-        parse_config(CONFIG_TOML),
-        process_before_response=False,
-        channel_interval=0,
-    )
-    yield Workspace(chorus, standin, SlackDriver(chorus.app, standin))
-    chorus.services.sessions.kw["bind"].dispose()
+    ws = make_workspace(sqlite_url, standin, process_before_response=False)
+    yield ws
+    ws.chorus.services.sessions.kw["bind"].dispose()
 
 
 def test_a_listener_run_after_the_ack_logs_its_requests_context(

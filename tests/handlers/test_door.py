@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-from bot.config import parse_config
-from bot.main import build
 from bot.services import views
 from bot.standin import SlackStandIn
 from handlers.app import LISTENER_THREADS, ChorusApp
@@ -24,23 +22,17 @@ from handlers.commands import CLAIM_USAGE
 from handlers.door import answer_at_door
 from handlers.ids import Command
 from tests.support.processes import wait_for
-from tests.support.slack import SlackDriver
-from tests.support.workspace import CONFIG_TOML, Workspace, make_settings, mention
+from tests.support.workspace import Workspace, make_workspace, mention
 
 ANA, BEN = "U0ANA", "U0BEN"
 
 
 @pytest.fixture
 def serving(database_url: str, standin: SlackStandIn) -> Iterator[Workspace]:
-    chorus = build(
-        make_settings(database_url, standin),
-        parse_config(CONFIG_TOML),
-        process_before_response=False,
-        channel_interval=0,
-    )
-    yield Workspace(chorus, standin, SlackDriver(chorus.app, standin))
-    chorus.app.finish_listeners()
-    chorus.services.sessions.kw["bind"].dispose()
+    ws = make_workspace(database_url, standin, process_before_response=False)
+    yield ws
+    ws.chorus.app.finish_listeners()
+    ws.chorus.services.sessions.kw["bind"].dispose()
 
 
 @contextmanager

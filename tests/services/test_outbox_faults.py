@@ -16,19 +16,16 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.config import parse_config
 from bot.domain.model import State
-from bot.main import build
 from bot.services import views
 from bot.standin import SlackStandIn
 from storage.models import OutboxRow
-from tests.support.slack import SlackDriver, message_text
+from tests.support.slack import message_text
 from tests.support.workspace import (
     ANA,
     BEN,
-    CONFIG_TOML,
     Workspace,
-    make_settings,
+    make_workspace,
     mention,
 )
 
@@ -255,14 +252,9 @@ def test_one_rate_limited_channel_does_not_hold_up_the_others(any_workspace: Wor
 @pytest.fixture
 def paced_workspace(database_url: str, standin: SlackStandIn) -> Iterator[Workspace]:
     """Chorus with Slack's real pace: one message per channel per second."""
-    chorus = build(
-        make_settings(database_url, standin),
-        parse_config(CONFIG_TOML),
-        process_before_response=True,
-        channel_interval=1.0,
-    )
-    yield Workspace(chorus, standin, SlackDriver(chorus.app, standin))
-    chorus.services.sessions.kw["bind"].dispose()
+    ws = make_workspace(database_url, standin, channel_interval=1.0)
+    yield ws
+    ws.chorus.services.sessions.kw["bind"].dispose()
 
 
 def test_a_busy_channel_is_paced_while_other_channels_are_served(

@@ -145,13 +145,22 @@ class Workspace:
 
 
 def make_workspace(
-    database_url: str, standin: SlackStandIn, config_toml: str = CONFIG_TOML, **settings: Any
+    database_url: str,
+    standin: SlackStandIn,
+    config_toml: str = CONFIG_TOML,
+    *,
+    process_before_response: bool = True,
+    channel_interval: float = 0,
+    **settings: Any,
 ) -> Workspace:
-    """A Chorus on `database_url`, configured by `config_toml` (CONFIG_TOML unless given)."""
+    """A Chorus on `database_url`, configured by `config_toml` (CONFIG_TOML unless given).
+
+    Listeners run before the answer unless `process_before_response` is False, as when
+    Chorus serves HTTP (then they run on Bolt's pool, after the acknowledgement)."""
     chorus = build(
         make_settings(database_url, standin, **settings),
         parse_config(config_toml),
-        process_before_response=True,
-        channel_interval=0,
+        process_before_response=process_before_response,
+        channel_interval=channel_interval,
     )
     return Workspace(chorus, standin, SlackDriver(chorus.app, standin))
