@@ -6,7 +6,7 @@ import time
 from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from bot import logs
@@ -29,7 +29,7 @@ from handlers import (
     submissions,
 )
 from handlers.context import event_dedupe_middleware, request_fields, services_middleware
-from handlers.door import DoorAck, UsageCheck, answer_at_door
+from handlers.door import KeptAck, UsageCheck, answer_at_door
 
 SURFACES = (
     card_actions,
@@ -116,26 +116,23 @@ class ChorusApp(App):
         started = time.perf_counter()
         with logs.context(**request_fields(body)):
             try:
-                at_door = self._answer_at_door(req)
-                answer = super().dispatch(req)
-                return answer if at_door is None or answer.status in REFUSALS else at_door
+                if self.process_before_response:  # the listener runs before the answer
+                    return super().dispatch(req)
+                return self._answer(req)
             finally:
                 elapsed = time.perf_counter() - started
                 kind = request_kind(body)
                 self.services.metrics.handler_seconds.labels(kind=kind).observe(elapsed)
 
-    def _answer_at_door(self, req: BoltRequest) -> BoltResponse | None:
-        """Acknowledge at the door (`handlers/door.py`); returns the answer Slack gets."""
-        # With process_before_response the listener runs before the answer anyway.
-        if self.process_before_response:
-            return None
-        answer = answer_at_door(req.body, self.doors, self.services)
-        if answer is None:
-            return None
-        # Bolt sees the request acknowledged and returns without waiting for the listener
-        # to get a thread. Slack gets a response object of our own: Bolt's runner shares
-        # its response with the listener's thread, which sets 500 on it when the listener
-        # raises, perhaps before this thread has sent it.
-        req.context["ack"] = DoorAck()  # type: ignore[no-untyped-call]
-        req.context.ack(**answer)
-        return Ack()(**answer)  # type: ignore[no-untyped-call]
+    def _answer(self, req: BoltRequest) -> BoltResponse:
+        """Answer at the door when the request has one (`handlers/door.py`), then let Bolt
+        dispatch it; Slack gets the answer as given, unless Bolt refused the request."""
+        kept = KeptAck()  # type: ignore[no-untyped-call]
+        req.context["ack"] = kept
+        at_door = answer_at_door(req.body, self.doors, self.services)
+        if at_door is not None:
+            # Bolt sees the request acknowledged, and returns without waiting for the
+            # listener to get a thread.
+            kept(**at_door)
+        found = super().dispatch(req)
+        return kept.given if kept.given is not None and found.status not in REFUSALS else found

@@ -10,16 +10,15 @@ waited for a free thread behind other people's claims (136 ms at p99 in `python 
   doesn't know, or an empty 200, and the work then answers through `response_url`.
 
 The listener still runs on the pool and still calls `ack()`; a second call changes nothing.
-When a listener fails after the answer, Bolt's runner resets the answer to None and, if
-its own thread has not returned yet, waits 3 s for another and reports the request as
-unhandled; a `DoorAck` keeps the answer given.
+Every request's ack is a `KeptAck`, so a listener that fails after the answer cannot change
+what Slack gets.
 Requests whose acknowledgement carries the work's result (view submissions with errors,
 `/chorus` answers) keep Bolt's own path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from slack_bolt import Ack, BoltResponse
@@ -43,8 +42,17 @@ def answer_at_door(
     return {} if problem is None else {"response_type": "ephemeral", "text": problem}
 
 
-class DoorAck(Ack):
-    """A request's ack, answered at the door: once it has an answer, it keeps it."""
+class KeptAck(Ack):
+    """A request's ack that keeps the answer it was given, for Slack.
+
+    Bolt's runner shares the answer with the listener's thread. When a listener fails after
+    acknowledging, that thread sets 500 on the answer, then resets it to None; Bolt's own
+    thread, if it has not returned yet, sends the 500, or waits 3 s for another answer and
+    calls the request unhandled (404). `given` is a copy of the latest answer given, which
+    nobody changes, and a reset to None is ignored.
+    """
+
+    given: BoltResponse | None = None
 
     @property
     def response(self) -> BoltResponse | None:
@@ -52,5 +60,12 @@ class DoorAck(Ack):
 
     @response.setter
     def response(self, answer: BoltResponse | None) -> None:
-        if answer is not None or getattr(self, "_answer", None) is None:
-            self._answer = answer
+        if answer is None:
+            if self.given is None:
+                self._answer = None
+            return
+        self._answer = answer
+        headers: dict[str, str | Sequence[str]] = {
+            name: list(values) for name, values in answer.headers.items()
+        }
+        self.given = BoltResponse(status=answer.status, body=answer.body, headers=headers)

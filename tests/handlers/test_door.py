@@ -156,3 +156,20 @@ def test_a_door_answers_words_it_does_not_know_with_the_usage(
     found = answer_at_door({"command": command, "text": text}, app.doors, workspace.chorus.services)
     assert found is not None and found["response_type"] == "ephemeral"
     assert usage in found["text"]
+
+
+def test_a_listener_failing_after_its_own_answer_leaves_that_answer(serving: Workspace) -> None:
+    # A form's listener decides its answer itself (not at the door), then fails. Bolt's
+    # runner resets the answer it shares with the listener's thread: without a kept answer,
+    # Slack would wait 3 s and get a 404.
+    app = serving.chorus.app
+
+    @app.view("doomed_form")
+    def doomed(ack: Any) -> None:
+        ack(response_action="clear")
+        raise RuntimeError("the listener fails after answering")
+
+    app._listener_runner.listener_executor = Inline()
+    form = {"id": "V0DOOMED", "type": "modal", "callback_id": "doomed_form"}
+    answer = serving.slack.submit(form, {}, ANA)
+    assert (answer.status, json.loads(answer.body)) == (200, {"response_action": "clear"})
