@@ -117,6 +117,8 @@ class MentionRow(Base):
         # The digest reads one week of mentions, for a department or for everyone.
         Index("ix_mentions_department_received", "department_key", "received_at"),
         Index("ix_mentions_received", "received_at"),
+        # A card's customer history: how many before this one, and the latest.
+        Index("ix_mentions_customer", "customer_id", "id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     network: Mapped[str] = mapped_column(String(16))

@@ -139,8 +139,8 @@ def customer_mentions_before(
     """How many mentions the customer made before this one, and the latest of them."""
     earlier = (MentionRow.customer_id == customer_id, MentionRow.id < mention_id)
     count = session.scalar(select(func.count()).select_from(MentionRow).where(*earlier)) or 0
-    latest = session.scalars(select(MentionRow).where(*earlier).order_by(MentionRow.id.desc()))
-    return int(count), latest.first()
+    latest = select(MentionRow).where(*earlier).order_by(MentionRow.id.desc()).limit(1)
+    return int(count), session.scalars(latest).first()
 
 
 def customer_mentions(session: Session, customer_id: int) -> Sequence[MentionRow]:
