@@ -65,7 +65,7 @@ def build_app(
         # Socket Mode has no signatures; HTTP mode always checks them.
         request_verification_enabled=signing_secret is not None,
         raise_error_for_unhandled_request=False,
-        # Bolt's own pool size; tasks keep the request's log context.
+        # LISTENER_THREADS threads; each task keeps its request's log context.
         listener_executor=executor,
     )
     app.use(services_middleware(services))
