@@ -123,8 +123,9 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 def _fewer_malloc_arenas() -> None:
     # glibc gives a thread that meets contention a heap ("arena") of its own, up to 8 per
     # core, and memory freed in one arena is not reused by another. Chorus runs ~20 threads,
-    # but one at a time (the interpreter lock), so two arenas serve as well and keep ~14 MB
-    # less. An operator's MALLOC_ARENA_MAX wins; other C libraries have no such setting.
+    # but one at a time (the interpreter lock), so two arenas serve as well and keep 6–14 MB
+    # less (`python -m bench`). An operator's MALLOC_ARENA_MAX wins; other C libraries have
+    # no such setting.
     if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
         return
     try:

@@ -13,6 +13,7 @@ from bot.services.core import Services
 from handlers.card_actions import ephemeral
 from handlers.cards import list_line
 from handlers.context import services_of
+from handlers.door import door_answer
 from handlers.effects import apply_effects
 from handlers.ids import Command
 from handlers.modals import build_draft_modal
@@ -107,21 +108,18 @@ def mentions_door(services: Services, command: dict[str, Any]) -> str | None:
 
 
 def refused_at_door(ack: Ack, problem: str | None) -> bool:
-    """Acknowledge: with the usage when the door found a problem (then True), else empty."""
-    if problem is None:
-        ack()
-        return False
-    ack(response_type="ephemeral", text=problem)
-    return True
+    """Acknowledge as the door did: with the usage when it found a problem (then True)."""
+    ack(**door_answer(problem))
+    return problem is not None
 
 
 def handle_claim_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    if refused_at_door(ack, claim_door(services_of(context), command)):
+    services, user = services_of(context), command["user_id"]
+    if refused_at_door(ack, claim_door(services, command)):
         return
     mention_id = parse_id(command_word(command))
-    services, user = services_of(context), command["user_id"]
     if mention_id is None:
         effects = workflow.claim_next(services, user, command.get("channel_id"))
     else:
@@ -132,10 +130,10 @@ def handle_claim_command(
 def handle_draft_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    if refused_at_door(ack, draft_door(services_of(context), command)):
+    services, user = services_of(context), command["user_id"]
+    if refused_at_door(ack, draft_door(services, command)):
         return
     mention_id = parse_id(command_word(command))
-    services, user = services_of(context), command["user_id"]
     if mention_id is None:
         mention_id = workflow.latest_claim(services, user)
     form, effects = workflow.start_draft(services, mention_id, user)

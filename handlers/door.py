@@ -10,10 +10,9 @@ waited for a free thread behind other people's claims (136 ms at p99 in `python 
   doesn't know, or an empty 200, and the work then answers through `response_url`.
 
 The listener still runs on the pool and still calls `ack()`; a second call changes nothing.
-Every request's ack is a `KeptAck`, so a listener that fails after the answer cannot change
-what Slack gets.
 Requests whose acknowledgement carries the work's result (view submissions with errors,
-`/chorus` answers) keep Bolt's own path.
+`/chorus` answers) keep Bolt's own path. Every request's ack is a `KeptAck`, so a listener
+that fails after the answer cannot change what Slack gets.
 """
 
 from __future__ import annotations
@@ -38,7 +37,11 @@ def answer_at_door(
     check = doors.get(str(body.get("command")))
     if check is None:
         return None
-    problem = check(services, body)
+    return door_answer(check(services, body))
+
+
+def door_answer(problem: str | None) -> dict[str, Any]:
+    """The acknowledgement's arguments: the usage, only to the person, or nothing."""
     return {} if problem is None else {"response_type": "ephemeral", "text": problem}
 
 
